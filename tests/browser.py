@@ -1,0 +1,33 @@
+"""Helpers for driving the running app in Chromium."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+IDLE_TIMEOUT = 60_000  # ms: the first run may start and seed the sandbox
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until the app is connected and its script has finished running."""
+    app = page.locator("[data-testid='stApp']")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=IDLE_TIMEOUT)
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=IDLE_TIMEOUT)
+
+
+def open_app(page: Page, url: str, path: str = "") -> Page:
+    """Open a page of the app and wait for it to settle."""
+    page.goto(f"{url}/{path}")
+    wait_idle(page)
+    return page
+
+
+def sidebar_text(page: Page) -> str:
+    """Everything the sidebar says (the connection badge lives there)."""
+    return page.locator("[data-testid='stSidebar']").inner_text()
+
+
+def click_and_wait(page: Page, name: str) -> None:
+    """Click a button by its label and wait for the rerun it causes to finish."""
+    page.get_by_role("button", name=name, exact=True).click()
+    page.wait_for_timeout(200)  # let the rerun start before waiting for it to end
+    wait_idle(page)
