@@ -30,5 +30,5 @@ except Exception:
     st.error(
         "Something unexpected went wrong. It has been logged on the server; "
         "reload the page or try again.",
-        icon="⚠️",
+        icon=":material/error:",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -28,6 +29,8 @@ MAX_POOL_CONNECTIONS = 32  # ≥ the largest thread pool that shares one client
 DEFAULT_REGION = "us-east-1"
 
 _FINGERPRINT_SALT = secrets.token_bytes(16)
+# At DEBUG these log every request's headers, session tokens included.
+_CHATTY_SDK_LOGGERS = ("botocore", "boto3", "s3transfer", "urllib3")
 
 
 class Mode(str, Enum):
@@ -226,8 +229,17 @@ def available_profiles() -> list[str]:
     return sorted(botocore.session.Session().available_profiles)
 
 
+def keep_credentials_out_of_logs() -> None:
+    """Cap the SDK loggers at INFO, whatever the root level, so no token reaches a log line."""
+    for name in _CHATTY_SDK_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.INFO:
+            logger.setLevel(logging.INFO)
+
+
 def make_session(settings: ConnectionSettings) -> boto3.session.Session:
     """A private boto3 session (never the shared default one) for these settings."""
+    keep_credentials_out_of_logs()
     with s3_errors("open the connection"):
         if settings.mode is Mode.DEFAULT_CHAIN:
             return boto3.session.Session(region_name=settings.region or None)

@@ -18,8 +18,9 @@ if current.mode is Mode.SANDBOX:
     st.caption(widgets.SANDBOX_NOTE)
 
 if st.session_state.pop(FORGET_KEY, False):
+    # Assigning (not deleting) makes the browser clear the password fields too.
     for field in SECRET_FIELDS:
-        st.session_state.pop(f"connect_{field}", None)
+        st.session_state[f"connect_{field}"] = ""
 if result := st.session_state.pop(RESULT_KEY, None):
     widgets.identity_card(result)
 

@@ -21,17 +21,17 @@ def connection_badge(settings: ConnectionSettings) -> None:
             st.info(
                 "**Sandbox** · local S3 with demo data, in memory, shared by everyone on this "
                 "server, reset on restart.",
-                icon="🧪",
+                icon=":material/science:",
             )
         else:
-            st.success(f"**Connected** · {settings.describe()}", icon="☁️")
+            st.success(f"**Connected** · {settings.describe()}", icon=":material/cloud_done:")
         if settings.uses_temporary_credentials:
             st.caption("Temporary credentials: links you sign die when they expire.")
 
 
 def error_banner(err: CoreError) -> None:
     """Show a CoreError as its sentence; never a traceback."""
-    st.error(str(err), icon="⚠️")
+    st.error(str(err), icon=":material/error:")
 
 
 def identity_card(identity: Identity) -> None:
