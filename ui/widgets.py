@@ -53,5 +53,5 @@ def identity_card(identity: Identity) -> None:
 def coming_next(title: str, issue: int, what: str) -> None:
     """An honest placeholder for a page whose issue has not landed yet."""
     st.title(title)
-    st.info(f"Coming next (issue #{issue}): {what}", icon="🚧")
+    st.info(f"Coming next (issue #{issue}): {what}", icon=":material/construction:")
     st.page_link("pages/connect.py", label="Meanwhile, the Connect page lists your buckets.")
