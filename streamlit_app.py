@@ -11,11 +11,12 @@ st.set_page_config(page_title="S3 Workbench", page_icon="🪣", layout="wide")
 
 page = st.navigation(
     [
-        st.Page("pages/connect.py", title="Connect", icon=":material/power:", default=True),
-        st.Page("pages/browse.py", title="Browse", icon=":material/folder_open:"),
+        st.Page("pages/browse.py", title="Browse", icon=":material/folder_open:", default=True),
+        st.Page("pages/buckets.py", title="Buckets", icon=":material/inventory_2:"),
         st.Page("pages/upload.py", title="Upload", icon=":material/upload:"),
         st.Page("pages/share.py", title="Share", icon=":material/share:"),
         st.Page("pages/report.py", title="Monthly report", icon=":material/bar_chart:"),
+        st.Page("pages/connect.py", title="Connect", icon=":material/power:"),
     ]
 )
 

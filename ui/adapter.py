@@ -7,9 +7,10 @@ included. Two users with different credentials can never reach each other's clie
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from core import connection, sandbox
+from core import buckets, connection, objects, sandbox
 from core.connection import ConnectionSettings, Mode
 from core.errors import CredentialsError
 
@@ -73,3 +74,79 @@ def s3_client(settings: ConnectionSettings | None = None):
     """The S3 client for this session's connection (or the given settings), built once."""
     settings = settings or current_settings()
     return _client_for(settings.fingerprint(), settings)
+
+
+# Cached reads. Each takes the fingerprint (hashed: part of the key) and the client
+# (leading underscore: not hashed), so entries can only be reached with the same credentials.
+LISTING_TTL = 60  # seconds a listing may be stale when someone else changes the bucket
+DETAILS_TTL = 300  # seconds for head/preview of one object
+CACHE_ENTRIES = 2_000  # per cached function, across all users
+
+
+@st.cache_data(ttl=LISTING_TTL, max_entries=CACHE_ENTRIES, show_spinner="Listing buckets…")
+def _bucket_table(fingerprint: str, _client) -> pd.DataFrame:
+    return buckets.with_regions(_client, buckets.list_buckets(_client))
+
+
+@st.cache_data(ttl=LISTING_TTL, max_entries=CACHE_ENTRIES, show_spinner="Listing…")
+def _listing_page(fingerprint: str, bucket: str, prefix: str, token: str, _client) -> objects.ListingPage:
+    return objects.list_page(_client, bucket, prefix, token=token)
+
+
+@st.cache_data(ttl=LISTING_TTL, max_entries=CACHE_ENTRIES, show_spinner="Counting objects…")
+def _bucket_contents(fingerprint: str, bucket: str, _client) -> buckets.BucketContents:
+    return buckets.count_contents(_client, bucket)
+
+
+@st.cache_data(ttl=DETAILS_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _details(fingerprint: str, bucket: str, key: str, _client) -> tuple[objects.ObjectDetails, pd.DataFrame]:
+    return objects.head(_client, bucket, key), objects.grants(_client, bucket, key)
+
+
+@st.cache_data(ttl=DETAILS_TTL, max_entries=CACHE_ENTRIES, show_spinner="Loading the preview…")
+def _preview(fingerprint: str, bucket: str, key: str, size: int, content_type: str, _client) -> objects.Preview:
+    return objects.preview(_client, bucket, key, size=size, content_type=content_type)
+
+
+def _cached(function, *args):
+    settings = current_settings()
+    return function(settings.fingerprint(), *args, s3_client(settings))
+
+
+def bucket_table() -> pd.DataFrame:
+    """This connection's buckets with regions (cached)."""
+    return _cached(_bucket_table)
+
+
+def bucket_names() -> list[str]:
+    """Names of this connection's buckets (cached)."""
+    return bucket_table()["name"].tolist()
+
+
+def listing(bucket: str, prefix: str, pages_wanted: int) -> tuple[pd.DataFrame, bool]:
+    """The first ``pages_wanted`` pages under ``prefix`` as one table, and whether more exist."""
+    pages = [_cached(_listing_page, bucket, prefix, "")]
+    while len(pages) < pages_wanted and pages[-1].has_more:
+        pages.append(_cached(_listing_page, bucket, prefix, pages[-1].next_token))
+    return objects.combine_pages(pages), pages[-1].has_more
+
+
+def bucket_contents(bucket: str) -> buckets.BucketContents:
+    """How many objects and versions a bucket holds (cached)."""
+    return _cached(_bucket_contents, bucket)
+
+
+def object_details(bucket: str, key: str) -> tuple[objects.ObjectDetails, pd.DataFrame]:
+    """HeadObject metadata and ACL grants of one object (cached)."""
+    return _cached(_details, bucket, key)
+
+
+def object_preview(bucket: str, key: str, details: objects.ObjectDetails) -> objects.Preview:
+    """A safe preview of one object (cached)."""
+    return _cached(_preview, bucket, key, details.size, details.content_type)
+
+
+def forget_cached_reads() -> None:
+    """After any write: drop cached listings and details so every page shows the new state."""
+    for function in (_bucket_table, _listing_page, _bucket_contents, _details, _preview):
+        function.clear()

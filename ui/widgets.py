@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
+from core import objects
 from core.connection import ConnectionSettings, Identity, Mode
 from core.errors import CoreError
+from ui import adapter
 
 SANDBOX_NOTE = (
     "The sandbox is a local S3 server with demo data. It lives in memory on this server, is "
     "shared by everyone using this server, and is reset when the app restarts."
 )
 BUCKETS_SHOWN = 25  # bucket names listed after a connection test
+# Objects up to this size download through the app; larger ones get a presigned link so the
+# server never holds them in memory. Set S3WB_DOWNLOAD_LIMIT_MB to change it.
+DOWNLOAD_LIMIT_BYTES = int(float(os.environ.get("S3WB_DOWNLOAD_LIMIT_MB", "200")) * 1024 * 1024)
+FLASH_KEY = "flash_messages"
 
 
 def connection_badge(settings: ConnectionSettings) -> None:
@@ -54,4 +64,88 @@ def coming_next(title: str, issue: int, what: str) -> None:
     """An honest placeholder for a page whose issue has not landed yet."""
     st.title(title)
     st.info(f"Coming next (issue #{issue}): {what}", icon=":material/construction:")
-    st.page_link("pages/connect.py", label="Meanwhile, the Connect page lists your buckets.")
+    st.page_link("pages/browse.py", label="Meanwhile, browse your buckets.", icon=":material/folder_open:")
+
+
+def format_size(size: int | None) -> str:
+    """Bytes as a person reads them: 0 B, 1.5 KB, 2.0 MB…"""
+    if size is None or pd.isna(size):
+        return ""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return ""
+
+
+def bucket_picker(key: str, *, label: str = "Bucket") -> str:
+    """A bucket chosen from this connection's list; stops the page when there is none."""
+    try:
+        names = adapter.bucket_names()
+    except CoreError as err:
+        error_banner(err)
+        st.stop()
+    if not names:
+        st.info("This connection has no buckets yet. Create one on the Buckets page.")
+        st.stop()
+    if st.session_state.get(key) not in names:
+        st.session_state.pop(key, None)
+    return st.selectbox(label, names, key=key)
+
+
+def flash(kind: str, message: str, table: pd.DataFrame | None = None) -> None:
+    """Keep a message (and optional table) to show after the rerun a write triggers."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, message, table))
+
+
+def show_flashes() -> None:
+    """Show and forget the messages kept by ``flash``."""
+    for kind, message, table in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind)(message)
+        if table is not None and not table.empty:
+            st.dataframe(table, hide_index=True)
+
+
+def folder_breadcrumbs(prefix: str, *, on_open: Callable[[str], None], key: str) -> None:
+    """Buttons for the root, every folder level, and Up; clicking one calls ``on_open``."""
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.button("Up", icon=":material/arrow_upward:", key=f"{key}:up", on_click=on_open,
+                  args=(objects.parent_prefix(prefix),), disabled=not prefix)
+        for label, target in objects.breadcrumbs(prefix):
+            st.button(label if target == "" else f"{label} /", key=f"{key}:crumb:{target}",
+                      on_click=on_open, args=(target,), type="tertiary", disabled=target == prefix)
+
+
+def listing_table(entries: pd.DataFrame, *, key: str) -> list[int]:
+    """Folders and objects as a sortable table; returns the positions of the selected rows."""
+    shown = entries[["name", "size", "last_modified", "storage_class"]]
+    event = st.dataframe(
+        shown,
+        key=key,
+        on_select="rerun",
+        selection_mode="multi-row",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": st.column_config.TextColumn("Name", width="large"),
+            "size": st.column_config.NumberColumn("Size", format="bytes"),
+            "last_modified": st.column_config.DatetimeColumn("Last modified", format="YYYY-MM-DD HH:mm:ss"),
+            "storage_class": st.column_config.TextColumn("Storage class"),
+        },
+    )
+    return list(event.selection.rows)
+
+
+def preview_panel(preview: objects.Preview) -> None:
+    """Show a Preview; content is displayed, never executed (HTML and SVG appear as source)."""
+    if preview.kind == "table":
+        st.dataframe(preview.table, hide_index=True)
+    elif preview.kind == "json":
+        st.code(preview.text, language="json")
+    elif preview.kind == "text":
+        st.code(preview.text, language=None)
+    elif preview.kind == "image":
+        st.image(preview.image)
+    if preview.note:
+        st.caption(preview.note)

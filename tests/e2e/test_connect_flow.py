@@ -22,7 +22,7 @@ def connect_to_endpoint(page: Page, url: str, key: str, secret: str, button: str
 
 
 def test_app_starts_on_sandbox_and_test_connection_names_buckets(page, sandbox_app):
-    open_app(page, sandbox_app.url)
+    open_app(page, sandbox_app.url, "connect")
     assert "Sandbox" in sidebar_text(page)
     assert "shared by everyone" in sidebar_text(page)
     click_and_wait(page, "Test connection")
@@ -38,7 +38,7 @@ def test_app_started_with_env_vars_uses_that_server(page, start_app, moto_server
         AWS_SECRET_ACCESS_KEY="env-secret",
         AWS_ENDPOINT_URL_S3=moto_server.url,
     )
-    open_app(page, app.url)
+    open_app(page, app.url, "connect")
     badge = sidebar_text(page)
     assert "Default chain (environment variables)" in badge and moto_server.url in badge
     click_and_wait(page, "Test connection")
@@ -51,8 +51,8 @@ def test_two_browser_sessions_keep_their_own_connection(browser, sandbox_app, mo
     moto_server.client().create_bucket(Bucket="second-user-bucket")
     first, second = browser.new_context().new_page(), browser.new_context().new_page()
     try:
-        open_app(first, sandbox_app.url)
-        open_app(second, sandbox_app.url)
+        open_app(first, sandbox_app.url, "connect")
+        open_app(second, sandbox_app.url, "connect")
         connect_to_endpoint(second, moto_server.url, "second-user-key", "second-user-secret")
         expect(main_area(second)).to_contain_text("second-user-bucket")
         assert moto_server.url in sidebar_text(second)
@@ -70,7 +70,7 @@ def test_two_browser_sessions_keep_their_own_connection(browser, sandbox_app, mo
 
 def test_typed_secret_reaches_neither_page_nor_log(page, start_app, moto_server):
     app = start_app()
-    open_app(page, app.url)
+    open_app(page, app.url, "connect")
     connect_to_endpoint(page, moto_server.url, "AKIDBROWSERKEY9876", SENTINEL)
     expect(main_area(page)).to_contain_text(f"Connected to {moto_server.url}")
     assert "AKID…9876" in sidebar_text(page)
@@ -80,7 +80,7 @@ def test_typed_secret_reaches_neither_page_nor_log(page, start_app, moto_server)
 
 
 def test_bad_endpoint_shows_one_sentence_and_keeps_input(page, sandbox_app):
-    open_app(page, sandbox_app.url)
+    open_app(page, sandbox_app.url, "connect")
     connect_to_endpoint(page, "not a url", "key", "secret")
     expect(page.locator("[data-testid='stAlertContentError']")).to_contain_text(
         "must be a full URL starting with http:// or https://"
@@ -91,7 +91,9 @@ def test_bad_endpoint_shows_one_sentence_and_keeps_input(page, sandbox_app):
 
 
 def test_every_page_opens(page, sandbox_app):
-    for path, heading in (("browse", "Browse"), ("upload", "Upload"), ("share", "Share"), ("report", "Monthly report")):
+    pages = (("", "Browse"), ("buckets", "Buckets"), ("upload", "Upload"), ("share", "Share"),
+             ("report", "Monthly report"), ("connect", "Connect"))
+    for path, heading in pages:
         open_app(page, sandbox_app.url, path)
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
         assert "Sandbox" in sidebar_text(page)
