@@ -71,13 +71,17 @@ if len(chosen_keys) == 1:
     size, kind, modified, storage = st.columns(4)
     size.metric("Size", widgets.format_size(details.size))
     kind.metric("Content-Type", details.content_type or "unknown")
-    modified.metric("Last modified", f"{details.last_modified:%Y-%m-%d %H:%M}")
+    modified.metric("Last modified", f"{details.last_modified:%Y-%m-%d}")
     storage.metric("Storage class", details.storage_class)
-    st.caption(f"Key `{key}` · ETag `{details.etag}` · encryption {details.encryption}")
+    st.caption(
+        f"Key `{key}` · modified {details.last_modified:%Y-%m-%d %H:%M:%S %Z} · "
+        f"ETag `{details.etag}` · encryption {details.encryption}"
+    )
     if details.metadata:
         st.json(details.metadata, expanded=False)
     if not grants.empty:
-        st.dataframe(grants, hide_index=True)
+        with st.expander("Permissions (ACL grants)"):
+            st.dataframe(grants, hide_index=True)
     widgets.preview_panel(preview)
     filename = key.rsplit("/", 1)[-1]
     if details.size <= widgets.DOWNLOAD_LIMIT_BYTES:

@@ -14,7 +14,7 @@ try:
 except CoreError as err:
     widgets.error_banner(err)
     st.stop()
-st.dataframe(
+st.container(key="bucket_table").dataframe(
     table,
     hide_index=True,
     column_config={

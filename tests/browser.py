@@ -31,3 +31,27 @@ def click_and_wait(page: Page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
     page.wait_for_timeout(200)  # let the rerun start before waiting for it to end
     wait_idle(page)
+
+
+ROW_HEIGHT = 35  # px of a st.dataframe row (and of its header)
+
+
+def grid(page: Page, container_key: str):
+    """The st.dataframe inside ``st.container(key=container_key)``."""
+    return page.locator(f".st-key-{container_key} [data-testid='stDataFrame']")
+
+
+def grid_cell(table, text: str):
+    """A cell of a st.dataframe, read through its accessible gridcell mirror."""
+    return table.locator("[role=gridcell]", has_text=text)
+
+
+def select_row(page: Page, table, text: str) -> None:
+    """Tick the row-selection box of the row whose cell shows ``text``; wait for the rerun."""
+    cell = grid_cell(table, text).first
+    expect(cell).to_have_count(1)
+    row = int(cell.locator("xpath=..").get_attribute("aria-rowindex")) - 2
+    box = table.locator("canvas").first.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
+    page.wait_for_timeout(200)
+    wait_idle(page)

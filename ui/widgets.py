@@ -68,14 +68,14 @@ def coming_next(title: str, issue: int, what: str) -> None:
 
 
 def format_size(size: int | None) -> str:
-    """Bytes as a person reads them: 0 B, 1.5 KB, 2.0 MB…"""
+    """Bytes as a person reads them, in the same decimal units as the tables: 174.4 KB."""
     if size is None or pd.isna(size):
         return ""
     value = float(size)
     for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
+        if value < 1000 or unit == "TB":
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
+        value /= 1000
     return ""
 
 
@@ -120,7 +120,7 @@ def folder_breadcrumbs(prefix: str, *, on_open: Callable[[str], None], key: str)
 def listing_table(entries: pd.DataFrame, *, key: str) -> list[int]:
     """Folders and objects as a sortable table; returns the positions of the selected rows."""
     shown = entries[["name", "size", "last_modified", "storage_class"]]
-    event = st.dataframe(
+    event = st.container(key="listing").dataframe(
         shown,
         key=key,
         on_select="rerun",
@@ -139,6 +139,11 @@ def listing_table(entries: pd.DataFrame, *, key: str) -> list[int]:
 
 def preview_panel(preview: objects.Preview) -> None:
     """Show a Preview; content is displayed, never executed (HTML and SVG appear as source)."""
+    with st.container(key="preview"):
+        _preview_body(preview)
+
+
+def _preview_body(preview: objects.Preview) -> None:
     if preview.kind == "table":
         st.dataframe(preview.table, hide_index=True)
     elif preview.kind == "json":

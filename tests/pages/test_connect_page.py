@@ -1,53 +1,22 @@
 """AppTest of the app shell and the Connect page: start-up, errors as sentences, isolation, secrets."""
 
 import logging
-from pathlib import Path
 
 import pytest
-import streamlit as st
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, NoCredentialsError, ReadTimeoutError
 from botocore.stub import Stubber
 from streamlit.testing.v1 import AppTest
 
 from core import connection, errors
 from core.connection import Mode
+from tests.pages.conftest import APP, button, open_page, page_text
 from tests.unit.test_errors import CLIENT_ERROR_CASES
 
-APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 SENTINEL = "SENTINEL-typed-secret-8d41b2"
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    """Every AppTest starts like a new server process: nothing cached from another test."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
 def start(**session_state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in session_state.items():
-        at.session_state[key] = value
-    at.run()
-    return at.switch_page("pages/connect.py").run()
-
-
-def page_text(at: AppTest) -> str:
-    """All the text the page and sidebar show."""
-    parts = []
-    for kind in ("markdown", "caption", "success", "info", "error", "warning", "title", "text"):
-        for element in getattr(at, kind):
-            parts.append(str(element.value))
-        for element in getattr(at.sidebar, kind):
-            parts.append(str(element.value))
-    return "\n".join(parts)
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+    return open_page("pages/connect.py", **session_state)
 
 
 def fill_endpoint(at: AppTest, url: str, key: str, secret: str) -> AppTest:
@@ -61,10 +30,11 @@ def fill_endpoint(at: AppTest, url: str, key: str, secret: str) -> AppTest:
 def test_starts_on_default_chain_from_env(monkeypatch, moto_server):
     moto_server.client().create_bucket(Bucket="from-env-bucket")
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_server.url)
-    at = start()
+    at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
-    badge = at.sidebar.success[0].value
+    badge = at.sidebar.success[0].value  # AppTest keeps the sidebar of a first run only
     assert "Default chain (environment variables)" in badge and moto_server.url in badge
+    at.switch_page("pages/connect.py").run()
     button(at, "Test connection").click().run()
     assert "from-env-bucket" in page_text(at)
 
