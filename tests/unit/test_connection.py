@@ -62,7 +62,8 @@ def test_make_settings_endpoint_trims_and_keeps_path_style():
     assert settings.path_style
 
 
-def test_make_client_config_and_private_session():
+def test_make_client_config_and_private_session(monkeypatch):
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     settings = connection.make_settings(
         Mode.ENDPOINT, endpoint_url="http://127.0.0.1:9", access_key_id="a", secret_access_key="b",
     )
