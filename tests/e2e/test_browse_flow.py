@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -73,3 +74,17 @@ def test_create_a_bucket_then_delete_it_by_typing_its_name(page, sandbox_app):
     click_and_wait(page, "Delete bucket")
     expect(page.get_by_text("Deleted bucket 'browser-made-bucket'.")).to_be_visible()
     expect(grid_cell(grid(page, "bucket_table"), "browser-made-bucket")).to_have_count(0)
+
+
+def test_objects_over_the_download_limit_get_a_presigned_link(page, start_app):
+    app = start_app(S3WB_DOWNLOAD_LIMIT_MB="0.05")
+    open_app(page, app.url)
+    select_row(page, grid(page, "listing"), "2019_jan/")
+    select_row(page, grid(page, "listing"), "gid_requests_2019_01_01.csv")
+    link = page.get_by_role("link", name="Download (link valid 1 hour)")
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert "X-Amz-Signature=" in href and "X-Amz-Expires=3600" in href
+    with urllib.request.urlopen(href) as response:
+        assert response.read() == daily_csv(dt.date(2019, 1, 1))
+    expect(page.get_by_role("button", name="Download", exact=True)).to_have_count(0)
