@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import buckets, connection, objects, sandbox
+from core import buckets, connection, objects, sandbox, sharing, transfer
 from core.connection import ConnectionSettings, Mode
 from core.errors import CredentialsError
 
@@ -108,6 +108,16 @@ def _preview(fingerprint: str, bucket: str, key: str, size: int, content_type: s
     return objects.preview(_client, bucket, key, size=size, content_type=content_type)
 
 
+@st.cache_data(ttl=LISTING_TTL, max_entries=CACHE_ENTRIES, show_spinner="Checking the bucket's settings…")
+def _public_access(fingerprint: str, bucket: str, _client) -> sharing.PublicAccess:
+    return sharing.public_access(_client, bucket)
+
+
+@st.cache_data(ttl=LISTING_TTL, max_entries=CACHE_ENTRIES, show_spinner="Checking for existing objects…")
+def _existing_keys(fingerprint: str, bucket: str, keys: tuple[str, ...], _client) -> set[str]:
+    return transfer.existing_keys(_client, bucket, list(keys))
+
+
 def _cached(function, *args):
     settings = current_settings()
     return function(settings.fingerprint(), *args, s3_client(settings))
@@ -146,7 +156,18 @@ def object_preview(bucket: str, key: str, details: objects.ObjectDetails) -> obj
     return _cached(_preview, bucket, key, details.size, details.content_type)
 
 
+def public_access(bucket: str) -> sharing.PublicAccess:
+    """Whether public-read ACLs can work on a bucket (cached)."""
+    return _cached(_public_access, bucket)
+
+
+def existing_keys(bucket: str, keys: list[str]) -> set[str]:
+    """Which of the keys already exist (cached briefly)."""
+    return _cached(_existing_keys, bucket, tuple(keys))
+
+
 def forget_cached_reads() -> None:
     """After any write: drop cached listings and details so every page shows the new state."""
-    for function in (_bucket_table, _listing_page, _bucket_contents, _details, _preview):
+    cached = (_bucket_table, _listing_page, _bucket_contents, _details, _preview, _public_access, _existing_keys)
+    for function in cached:
         function.clear()

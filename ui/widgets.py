@@ -154,3 +154,36 @@ def _preview_body(preview: objects.Preview) -> None:
         st.image(preview.image)
     if preview.note:
         st.caption(preview.note)
+
+
+def run_uploads(client, bucket: str, jobs: list, options) -> list:
+    """Run core.transfer.upload_many, drawing one progress bar per file and one overall."""
+    from core import transfer
+
+    overall = st.progress(0.0, text="Starting…")
+    bars = {job.key: st.progress(0.0, text=job.key) for job in jobs}
+    sizes = {job.key: max(job.size, 1) for job in jobs}
+    results = []
+    for event in transfer.upload_many(client, bucket, jobs, options):
+        if isinstance(event, transfer.Progress):
+            for key, done in event.done.items():
+                bars[key].progress(min(done / sizes[key], 1.0), text=f"{key} · {format_size(done)}")
+            overall.progress(
+                min(event.done_bytes / max(event.total, 1), 1.0),
+                text=f"{format_size(event.done_bytes)} of {format_size(event.total)} · {format_size(event.rate)}/s",
+            )
+        else:
+            results.append(event)
+            bars[event.key].progress(1.0, text=f"{event.key} · {'done' if event.ok else 'failed'}")
+    overall.progress(1.0, text="Finished")
+    return results
+
+
+def upload_results_table(table: pd.DataFrame) -> None:
+    """Key, size, checksum, error and a link per uploaded file."""
+    st.caption("Links of private files are presigned and work for 1 hour.")
+    st.container(key="upload_results").dataframe(table, hide_index=True, column_config={
+        "size": st.column_config.NumberColumn("Size", format="bytes"),
+        "ok": st.column_config.CheckboxColumn("OK"),
+        "link": st.column_config.LinkColumn("Link", display_text="open"),
+    })

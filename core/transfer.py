@@ -1,0 +1,295 @@
+"""Uploads: content types, overwrite checks, and many files at once with progress.
+
+``upload_many`` is a generator so the caller's thread (Streamlit's script thread) can draw
+progress while s3transfer's worker threads move the bytes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import datetime as dt
+import mimetypes
+import threading
+import time
+from collections.abc import Iterator
+from typing import BinaryIO
+
+import pandas as pd
+from boto3.s3.transfer import TransferConfig
+from botocore.exceptions import BotoCoreError, ClientError
+from s3transfer.manager import TransferManager
+from s3transfer.subscribers import BaseSubscriber
+
+from core.errors import CoreError, InvalidInput, translate
+from core.objects import validate_key
+
+MULTIPART_THRESHOLD = 8 * 1024 * 1024  # bytes: larger files go up in parts
+MULTIPART_CHUNK = 8 * 1024 * 1024  # bytes per part
+TRANSFER_THREADS = 8  # parts and files in flight at once (≤ the client's pool)
+POLL_INTERVAL = 0.1  # seconds between progress reports
+EXISTS_THREADS = 8  # concurrent HeadObject calls when checking for overwrites
+
+CHECKSUM_ALGORITHMS = ("CRC32", "CRC32C", "SHA256", "SHA1")
+STORAGE_CLASSES = ("STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR")
+RESULT_COLUMNS = ["key", "size", "ok", "checksum", "error"]
+
+# What mimetypes does not know, or gets wrong for analysts' files.
+EXTRA_CONTENT_TYPES = {
+    ".csv": "text/csv",
+    ".tsv": "text/tab-separated-values",
+    ".parquet": "application/vnd.apache.parquet",
+    ".json": "application/json",
+    ".jsonl": "application/x-ndjson",
+    ".ndjson": "application/x-ndjson",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".md": "text/markdown",
+    ".yaml": "application/yaml",
+    ".yml": "application/yaml",
+    ".webp": "image/webp",
+    ".avro": "application/avro",
+    ".gz": "application/gzip",
+    ".zip": "application/zip",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ipynb": "application/x-ipynb+json",
+}
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+
+
+def guess_content_type(filename: str) -> str:
+    """Content-Type for a file name: our table first, then mimetypes, else octet-stream."""
+    name = filename.lower()
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    if suffix in EXTRA_CONTENT_TYPES:
+        return EXTRA_CONTENT_TYPES[suffix]
+    return mimetypes.guess_type(name, strict=False)[0] or DEFAULT_CONTENT_TYPE
+
+
+def join_key(prefix: str, name: str) -> str:
+    """``prefix`` + ``name`` with exactly one slash between them (none for the bucket root)."""
+    prefix = prefix.strip().lstrip("/")
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    return prefix + name.lstrip("/")
+
+
+def existing_keys(client, bucket: str, keys: list[str]) -> set[str]:
+    """Which of ``keys`` already exist (concurrent HeadObject; 404 means free)."""
+
+    def exists(key: str) -> bool:
+        try:
+            client.head_object(Bucket=bucket, Key=key)
+            return True
+        except ClientError as exc:
+            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
+                return False
+            raise translate(exc, action=f"check whether '{key}' exists", bucket=bucket, key=key) from exc
+
+    with concurrent.futures.ThreadPoolExecutor(EXISTS_THREADS) as pool:
+        return {key for key, found in zip(keys, pool.map(exists, keys)) if found}
+
+
+@dataclasses.dataclass(frozen=True)
+class UploadOptions:
+    """Settings that apply to every file of one upload."""
+
+    public: bool = False
+    cache_control: str = ""
+    content_disposition: str = ""
+    metadata: tuple[tuple[str, str], ...] = ()
+    storage_class: str = "STANDARD"
+    checksum_algorithm: str = "CRC32"
+
+
+def parse_metadata(text: str) -> tuple[tuple[str, str], ...]:
+    """``name=value`` lines into metadata pairs; raises InvalidInput on a malformed line."""
+    pairs = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, sep, value = line.partition("=")
+        name = name.strip().lower()
+        if not sep or not name or not all(c.isalnum() or c in "-_" for c in name):
+            raise InvalidInput(
+                f"Metadata line {number} must look like name=value, the name made of letters, "
+                "digits, '-' and '_'."
+            )
+        if not value.isascii():
+            raise InvalidInput(f"Metadata line {number}: S3 metadata values must be plain ASCII.")
+        pairs.append((name, value.strip()))
+    return tuple(pairs)
+
+
+@dataclasses.dataclass
+class UploadJob:
+    """One file to send: where, what, and how big."""
+
+    key: str
+    body: BinaryIO
+    size: int
+    content_type: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    """Bytes sent so far, per key and in total; reported every POLL_INTERVAL."""
+
+    done: dict[str, int]
+    total: int
+    elapsed: float  # seconds since the upload began
+
+    @property
+    def done_bytes(self) -> int:
+        """Bytes sent so far across all files."""
+        return sum(self.done.values())
+
+    @property
+    def rate(self) -> float:
+        """Bytes per second so far."""
+        return self.done_bytes / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclasses.dataclass(frozen=True)
+class UploadResult:
+    """How one file ended: stored size and checksum, or the error sentence."""
+
+    key: str
+    size: int
+    ok: bool
+    checksum: str = ""
+    error: str = ""
+
+
+class _Counter(BaseSubscriber):
+    def __init__(self, key: str, done: dict[str, int], lock: threading.Lock) -> None:
+        self._key, self._done, self._lock = key, done, lock
+
+    def on_progress(self, future, bytes_transferred: int, **kwargs) -> None:
+        with self._lock:
+            self._done[self._key] += bytes_transferred
+
+
+def extra_args(job: UploadJob, options: UploadOptions) -> dict:
+    """ExtraArgs for one file. Private sends no ACL, so ACL-disabled buckets accept it."""
+    args = {
+        "ContentType": job.content_type or DEFAULT_CONTENT_TYPE,
+        "ChecksumAlgorithm": options.checksum_algorithm,
+    }
+    if options.public:
+        args["ACL"] = "public-read"
+    if options.cache_control:
+        args["CacheControl"] = options.cache_control
+    if options.content_disposition:
+        args["ContentDisposition"] = options.content_disposition
+    if options.metadata:
+        args["Metadata"] = dict(options.metadata)
+    if options.storage_class and options.storage_class != "STANDARD":
+        args["StorageClass"] = options.storage_class
+    return args
+
+
+def transfer_config() -> TransferConfig:
+    """Multipart above MULTIPART_THRESHOLD, parts in parallel."""
+    return TransferConfig(
+        multipart_threshold=MULTIPART_THRESHOLD,
+        multipart_chunksize=MULTIPART_CHUNK,
+        max_concurrency=TRANSFER_THREADS,
+    )
+
+
+def verify(client, bucket: str, job: UploadJob, options: UploadOptions) -> UploadResult:
+    """Ask S3 what it stored: the size must match, and the checksum is reported."""
+    head = client.head_object(Bucket=bucket, Key=job.key, ChecksumMode="ENABLED")
+    stored = head.get("ContentLength", -1)
+    checksum = head.get(f"Checksum{options.checksum_algorithm}", "")
+    if stored != job.size:
+        return UploadResult(job.key, stored, False, checksum, f"S3 stored {stored} bytes, not {job.size}.")
+    label = f"{options.checksum_algorithm} {checksum}" if checksum else ""
+    return UploadResult(job.key, stored, True, label)
+
+
+def abort_leftover_parts(client, bucket: str, key: str, since: dt.datetime) -> int:
+    """Abort multipart uploads of ``key`` begun since ``since`` (s3transfer aborts its own,
+    this is the safety net when the connection died first). Returns how many were aborted."""
+    aborted = 0
+    try:
+        uploads = client.list_multipart_uploads(Bucket=bucket, Prefix=key).get("Uploads", [])
+        for upload in uploads:
+            if upload["Key"] == key and upload["Initiated"] >= since:
+                client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload["UploadId"])
+                aborted += 1
+    except (ClientError, BotoCoreError):
+        pass  # best effort: the original failure is what the user needs to see
+    return aborted
+
+
+def upload_many(
+    client, bucket: str, jobs: list[UploadJob], options: UploadOptions
+) -> Iterator[Progress | UploadResult]:
+    """Upload all jobs concurrently; yield Progress while running and one UploadResult each."""
+    for job in jobs:
+        validate_key(job.key)
+    started_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=5)
+    started = time.monotonic()
+    done = {job.key: 0 for job in jobs}
+    lock = threading.Lock()
+    total = sum(job.size for job in jobs)
+    with TransferManager(client, transfer_config()) as manager:
+        pending = {
+            manager.upload(
+                job.body, bucket, job.key, extra_args=extra_args(job, options),
+                subscribers=[_Counter(job.key, done, lock)],
+            ): job
+            for job in jobs
+        }
+        while pending:
+            time.sleep(POLL_INTERVAL)
+            with lock:
+                yield Progress(dict(done), total, time.monotonic() - started)
+            for future in [f for f in pending if f.done()]:
+                job = pending.pop(future)
+                yield _finish(client, bucket, job, options, future, started_at)
+
+
+def _finish(client, bucket: str, job: UploadJob, options: UploadOptions, future, started_at) -> UploadResult:
+    try:
+        future.result()
+        return verify(client, bucket, job, options)
+    except (ClientError, BotoCoreError, CoreError) as exc:
+        abort_leftover_parts(client, bucket, job.key, started_at)
+        sentence = str(translate(exc, action=f"upload '{job.key}'", bucket=bucket, key=job.key))
+    except Exception as exc:  # a broken file object must not stop the other files
+        abort_leftover_parts(client, bucket, job.key, started_at)
+        sentence = f"Could not upload '{job.key}': reading the file failed ({type(exc).__name__})."
+    return UploadResult(job.key, job.size, False, error=sentence)
+
+
+def results_table(results: list[UploadResult]) -> pd.DataFrame:
+    """Results as a table with RESULT_COLUMNS, in upload order."""
+    return pd.DataFrame([dataclasses.asdict(r) for r in results], columns=RESULT_COLUMNS)
+
+
+PLAN_COLUMNS = ["file", "key", "size", "content_type"]
+
+
+def plan_uploads(files: list[tuple[str, int]], prefix: str) -> pd.DataFrame:
+    """The proposed key and Content-Type for each (file name, size), before anything is sent."""
+    rows = [
+        {"file": name, "key": join_key(prefix, name), "size": size, "content_type": guess_content_type(name)}
+        for name, size in files
+    ]
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+
+def plan_problems(plan: pd.DataFrame) -> list[str]:
+    """Why the (possibly edited) plan cannot be uploaded as it is; empty when it can."""
+    problems = []
+    for file, key in zip(plan["file"], plan["key"]):
+        try:
+            validate_key(str(key or ""))
+        except InvalidInput as err:
+            problems.append(f"{file}: {err}")
+    duplicated = plan["key"][plan["key"].duplicated()].unique().tolist()
+    problems += [f"Two files would be stored as '{key}'; rename one." for key in duplicated]
+    return problems

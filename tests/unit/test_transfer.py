@@ -1,0 +1,194 @@
+"""core.transfer: content types, plans, metadata, concurrent uploads with progress, failures."""
+
+import io
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from core import transfer
+from core.errors import InvalidInput
+from core.transfer import UploadJob, UploadOptions
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("data.csv", "text/csv"), ("DATA.CSV", "text/csv"), ("t.tsv", "text/tab-separated-values"),
+     ("p.parquet", "application/vnd.apache.parquet"), ("d.json", "application/json"),
+     ("r.html", "text/html"), ("i.png", "image/png"), ("i.jpg", "image/jpeg"), ("i.webp", "image/webp"),
+     ("notes.txt", "text/plain"), ("a.pdf", "application/pdf"), ("x.xlsx",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("archive.gz", "application/gzip"),
+     ("no_suffix", "application/octet-stream"), ("weird.zzzq", "application/octet-stream")],
+)
+def test_guess_content_type(name, expected):
+    assert transfer.guess_content_type(name) == expected
+
+
+@pytest.mark.parametrize(("prefix", "name", "key"), [
+    ("", "a.csv", "a.csv"), ("up", "a.csv", "up/a.csv"), ("up/", "a.csv", "up/a.csv"),
+    ("/up/x/", "a.csv", "up/x/a.csv"), (" up ", "a b.csv", "up/a b.csv"),
+])
+def test_join_key(prefix, name, key):
+    assert transfer.join_key(prefix, name) == key
+
+
+def test_plan_and_its_problems():
+    plan = transfer.plan_uploads([("a.csv", 3), ("b.png", 5)], "in/")
+    assert plan.to_dict("records") == [
+        {"file": "a.csv", "key": "in/a.csv", "size": 3, "content_type": "text/csv"},
+        {"file": "b.png", "key": "in/b.png", "size": 5, "content_type": "image/png"},
+    ]
+    assert transfer.plan_problems(plan) == []
+    plan.loc[1, "key"] = "in/a.csv"
+    assert transfer.plan_problems(plan) == ["Two files would be stored as 'in/a.csv'; rename one."]
+    plan.loc[1, "key"] = ""
+    assert "must not be empty" in transfer.plan_problems(plan)[0]
+
+
+def test_parse_metadata():
+    assert transfer.parse_metadata("Owner = team-a\n\nproject=x=y") == (("owner", "team-a"), ("project", "x=y"))
+    for bad in ("novalue", "bad name=1", "=x", "k=é"):
+        with pytest.raises(InvalidInput):
+            transfer.parse_metadata(bad)
+
+
+def run(client, bucket, jobs, options=UploadOptions()):
+    events = list(transfer.upload_many(client, bucket, jobs, options))
+    progress = [e for e in events if isinstance(e, transfer.Progress)]
+    results = {e.key: e for e in events if isinstance(e, transfer.UploadResult)}
+    return progress, results
+
+
+def test_multipart_upload_of_20_mb_reports_progress_to_100_percent(s3, monkeypatch):
+    monkeypatch.setattr(transfer, "POLL_INTERVAL", 0.01)
+    data = bytes(range(256)) * (20 * 1024 * 4)
+    assert len(data) == 20 * 1024 * 1024
+    parts = []
+    s3.meta.events.register("before-call.s3.UploadPart", lambda **kw: parts.append(1))
+    progress, results = run(s3, "seeded-bucket", [UploadJob("big.bin", io.BytesIO(data), len(data), "application/octet-stream")],
+                            UploadOptions(checksum_algorithm="SHA256"))
+    assert len(parts) == 3, "8 MB parts: 8 + 8 + 4"
+    assert progress[-1].done_bytes == len(data) == progress[-1].total
+    assert [p.done_bytes for p in progress] == sorted(p.done_bytes for p in progress)
+    result = results["big.bin"]
+    assert result.ok and result.size == len(data) and result.checksum.startswith("SHA256 ")
+    assert s3.get_object(Bucket="seeded-bucket", Key="big.bin")["Body"].read() == data
+
+
+def test_options_reach_the_stored_object(s3):
+    options = UploadOptions(cache_control="max-age=60", content_disposition="attachment",
+                            metadata=(("owner", "me"),), storage_class="STANDARD_IA")
+    _, results = run(s3, "seeded-bucket", [UploadJob("o.csv", io.BytesIO(b"a\n"), 2, "text/csv")], options)
+    assert results["o.csv"].ok
+    head = s3.head_object(Bucket="seeded-bucket", Key="o.csv")
+    assert (head["ContentType"], head["CacheControl"], head["ContentDisposition"]) == ("text/csv", "max-age=60", "attachment")
+    assert head["Metadata"] == {"owner": "me"} and head["StorageClass"] == "STANDARD_IA"
+
+
+class BreaksHalfway(io.BytesIO):
+    """A file whose read fails after ``limit`` bytes, like a dropped browser upload."""
+
+    def __init__(self, data: bytes, limit: int) -> None:
+        super().__init__(data)
+        self.limit = limit
+
+    def read(self, size=-1):
+        if self.tell() >= self.limit:
+            raise OSError("connection reset while reading the upload")
+        return super().read(size)
+
+
+def test_failed_multipart_upload_leaves_no_parts_and_others_carry_on(s3):
+    big = b"z" * (20 * 1024 * 1024)
+    jobs = [
+        UploadJob("good-1.txt", io.BytesIO(b"one"), 3, "text/plain"),
+        UploadJob("broken.bin", BreaksHalfway(big, 9 * 1024 * 1024), len(big), "application/octet-stream"),
+        UploadJob("good-2.txt", io.BytesIO(b"two"), 3, "text/plain"),
+    ]
+    _, results = run(s3, "seeded-bucket", jobs)
+    assert results["good-1.txt"].ok and results["good-2.txt"].ok
+    assert not results["broken.bin"].ok
+    assert "Could not upload 'broken.bin'" in results["broken.bin"].error
+    assert s3.list_multipart_uploads(Bucket="seeded-bucket").get("Uploads", []) == []
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="seeded-bucket")["Contents"]]
+    assert "broken.bin" not in keys
+
+
+def test_server_refusing_a_part_is_aborted_and_explained(s3):
+    calls = []
+
+    def refuse_second_part(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "UploadPart")
+
+    s3.meta.events.register("before-call.s3.UploadPart", refuse_second_part)
+    data = b"q" * (20 * 1024 * 1024)
+    _, results = run(s3, "seeded-bucket", [UploadJob("denied.bin", io.BytesIO(data), len(data), "")])
+    assert "access denied" in results["denied.bin"].error
+    assert s3.list_multipart_uploads(Bucket="seeded-bucket").get("Uploads", []) == []
+
+
+def test_bad_key_is_refused_before_anything_is_sent(s3):
+    with pytest.raises(InvalidInput, match="control characters"):
+        run(s3, "seeded-bucket", [UploadJob("bad\nkey", io.BytesIO(b""), 0, "")])
+
+
+def test_zero_byte_file_uploads(s3):
+    _, results = run(s3, "seeded-bucket", [UploadJob("empty.txt", io.BytesIO(b""), 0, "text/plain")])
+    assert results["empty.txt"].ok and results["empty.txt"].size == 0
+
+
+def test_existing_keys(s3):
+    assert transfer.existing_keys(s3, "seeded-bucket", ["hello.txt", "new.txt"]) == {"hello.txt"}
+
+
+def test_acl_disabled_bucket_gives_the_explanation_and_private_still_works():
+    """ACLs disabled: public-read is refused with AccessControlListNotSupported, private works."""
+    from botocore.stub import Stubber
+
+    from core import sharing
+
+    client = boto3.client("s3", region_name="us-east-1")
+    with Stubber(client) as stub:
+        stub.add_response("get_bucket_ownership_controls",
+                          {"OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}})
+        stub.add_response("get_public_access_block", {"PublicAccessBlockConfiguration": {
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}})
+        access = sharing.public_access(client, "modern-bucket")
+        stub.add_client_error("put_object", "AccessControlListNotSupported", http_status_code=400)
+        stub.add_response("put_object", {"ETag": '"x"'})
+        stub.add_response("head_object", {"ContentLength": 2, "ChecksumCRC32": "AAAA"})
+        _, public = run(client, "modern-bucket", [UploadJob("p.csv", io.BytesIO(b"a\n"), 2, "text/csv")],
+                        UploadOptions(public=True))
+        _, private = run(client, "modern-bucket", [UploadJob("p.csv", io.BytesIO(b"a\n"), 2, "text/csv")])
+    assert access.acls_enabled is False and access.public_acl_possible is False
+    assert "ACLs disabled" in access.explanation() and "presigned link" in access.explanation()
+    assert "ACLs disabled" in public["p.csv"].error and "presigned link" in public["p.csv"].error
+    assert private["p.csv"].ok and private["p.csv"].checksum == "CRC32 AAAA"
+
+
+def test_public_access_unknown_when_denied():
+    from botocore.stub import Stubber
+
+    from core import sharing
+
+    client = boto3.client("s3", region_name="us-east-1")
+    with Stubber(client) as stub:
+        stub.add_client_error("get_bucket_ownership_controls", "AccessDenied", http_status_code=403)
+        stub.add_client_error("get_public_access_block", "NoSuchPublicAccessBlockConfiguration", http_status_code=404)
+        access = sharing.public_access(client, "old-bucket")
+    assert access.acls_enabled is None and access.public_acls_blocked is False
+    assert access.public_acl_possible is None
+    assert "may fail" in access.explanation()
+
+
+@mock_aws
+def test_public_access_of_a_legacy_bucket_allows_acls():
+    from core import sharing
+
+    client = boto3.client("s3", region_name="us-east-1")
+    client.create_bucket(Bucket="legacy")
+    access = sharing.public_access(client, "legacy")
+    assert access.public_acl_possible is True and access.explanation() == ""
