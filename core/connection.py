@@ -307,3 +307,14 @@ def check_identity(settings: ConnectionSettings, s3_client=None) -> Identity:
     names = tuple(bucket["Name"] for bucket in response.get("Buckets", []))
     endpoint = settings.endpoint_url or s3_client.meta.endpoint_url
     return Identity(endpoint=endpoint, bucket_names=names, account=account, arn=arn)
+
+
+def has_temporary_credentials(settings: ConnectionSettings) -> bool:
+    """True when links signed with these settings die with a session token (role, SSO)."""
+    if settings.uses_temporary_credentials:
+        return True
+    if settings.mode is Mode.PROFILE:
+        with s3_errors("read the profile's credentials"):
+            credentials = make_session(settings).get_credentials()
+        return bool(credentials and credentials.get_frozen_credentials().token)
+    return False

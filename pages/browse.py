@@ -83,6 +83,9 @@ if len(chosen_keys) == 1:
         with st.expander("Permissions (ACL grants)"):
             st.dataframe(grants, hide_index=True)
     widgets.preview_panel(preview)
+    if st.button("Share…", icon=":material/share:"):
+        st.session_state.update(share_bucket=bucket, share_folder=prefix, share_key=key)
+        st.switch_page("pages/share.py")
     filename = key.rsplit("/", 1)[-1]
     if details.size <= widgets.DOWNLOAD_LIMIT_BYTES:
         st.download_button(

@@ -166,8 +166,30 @@ def existing_keys(bucket: str, keys: list[str]) -> set[str]:
     return _cached(_existing_keys, bucket, tuple(keys))
 
 
+@st.cache_data(ttl=30, max_entries=CACHE_ENTRIES, show_spinner="Checking whether strangers can open it…")
+def _anonymous_status(url: str) -> int:
+    return sharing.anonymous_status(url)
+
+
+def anonymous_status(url: str) -> int:
+    """What an anonymous GET of a public URL answers right now (cached 30 s)."""
+    return _anonymous_status(url)
+
+
+@st.cache_resource(show_spinner=False, max_entries=CLIENT_CACHE_ENTRIES)
+def _temporary(fingerprint: str, _settings: ConnectionSettings) -> bool:
+    return connection.has_temporary_credentials(_settings)
+
+
+def uses_temporary_credentials() -> bool:
+    """Whether this connection signs with a session token (links die with it)."""
+    settings = current_settings()
+    return _temporary(settings.fingerprint(), settings)
+
+
 def forget_cached_reads() -> None:
     """After any write: drop cached listings and details so every page shows the new state."""
-    cached = (_bucket_table, _listing_page, _bucket_contents, _details, _preview, _public_access, _existing_keys)
+    cached = (_bucket_table, _listing_page, _bucket_contents, _details, _preview, _public_access,
+              _existing_keys, _anonymous_status)
     for function in cached:
         function.clear()

@@ -187,3 +187,38 @@ def upload_results_table(table: pd.DataFrame) -> None:
         "ok": st.column_config.CheckboxColumn("OK"),
         "link": st.column_config.LinkColumn("Link", display_text="open"),
     })
+
+
+def object_picker(bucket: str, *, key: str) -> str | None:
+    """A folder box and a list of the objects in it; None (with a message) when there is none."""
+    folder = st.text_input("Folder", key=f"{key}_folder", placeholder="e.g. 2019/ (empty: the bucket root)")
+    try:
+        entries, has_more = adapter.listing(bucket, folder, 1)
+    except CoreError as err:
+        error_banner(err)
+        return None
+    files = entries.loc[~entries["is_folder"], "key"].tolist()
+    subfolders = entries.loc[entries["is_folder"], "key"].tolist()
+    if subfolders:
+        st.caption("Folders here: " + ", ".join(f"`{f}`" for f in subfolders[:20]))
+    if not files:
+        st.info("No objects directly in this folder. Type a folder above, e.g. one listed here.")
+        return None
+    if st.session_state.get(f"{key}_key") not in files:
+        st.session_state.pop(f"{key}_key", None)
+    if has_more:
+        st.caption("Showing the first 1000 objects; type more of the folder to narrow it down.")
+    return st.selectbox("Object", files, key=f"{key}_key")
+
+
+LINKS_KEY = "links_made"
+
+
+def remember_link(obj: str, kind: str, url: str, expires: str) -> None:
+    """Add a link to this session's table of links made."""
+    st.session_state.setdefault(LINKS_KEY, []).append({"object": obj, "kind": kind, "expires": expires, "url": url})
+
+
+def links_made() -> pd.DataFrame:
+    """The links made in this browser session, newest first."""
+    return pd.DataFrame(st.session_state.get(LINKS_KEY, [])[::-1], columns=["object", "kind", "expires", "url"])

@@ -23,5 +23,5 @@ def test_presigned_download_url_signs_expiry_and_filename():
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
     assert query["X-Amz-Expires"] == ["600"]
     assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
-    assert query["response-content-disposition"] == ['attachment; filename="x.txt"']
+    assert query["response-content-disposition"] == ['attachment; filename="x.txt"; filename*=UTF-8\'\'x.txt']
     assert "/a%20b%23c.txt" in url
