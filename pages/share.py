@@ -68,7 +68,7 @@ def visibility_section(key: str, *, is_public: bool) -> None:
     target = "private" if is_public else "public"
     consequence = ("only people with your credentials (or a presigned link) can read it"
                    if is_public else "anyone on the internet who has the URL can read it")
-    confirmed = st.checkbox(f"Make `{key}` {target}: afterwards {consequence}.", key=f"share_confirm_acl:{key}")
+    confirmed = st.checkbox(f"Make `{key}` {target}: afterwards {consequence}.", key=f"share_confirm_acl:{key}:{target}")
     if st.button(f"Make {target}", disabled=not confirmed, key="share_acl_go"):
         try:
             sharing.set_public(client, bucket, key, public=not is_public)

@@ -9,14 +9,18 @@ IDLE_TIMEOUT = 60_000  # ms: the first run may start and seed the sandbox
 
 def wait_idle(page: Page) -> None:
     """Wait until the app is connected and its script has finished running."""
+    page.wait_for_timeout(200)  # a rerun triggered just now may not have started yet
     app = page.locator("[data-testid='stApp']")
     expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=IDLE_TIMEOUT)
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=IDLE_TIMEOUT)
 
 
 def open_app(page: Page, url: str, path: str = "") -> Page:
-    """Open a page of the app and wait for it to settle."""
+    """Open a page of the app and wait until the app shell (its connection badge) has rendered
+    and the script is idle; the very first request may start the sandbox first."""
     page.goto(f"{url}/{path}")
+    badge = page.locator("[data-testid='stSidebar'] [data-testid='stAlert']")
+    expect(badge).to_be_visible(timeout=IDLE_TIMEOUT)
     wait_idle(page)
     return page
 
@@ -29,7 +33,6 @@ def sidebar_text(page: Page) -> str:
 def click_and_wait(page: Page, name: str) -> None:
     """Click a button by its label and wait for the rerun it causes to finish."""
     page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_timeout(200)  # let the rerun start before waiting for it to end
     wait_idle(page)
 
 
@@ -53,5 +56,4 @@ def select_row(page: Page, table, text: str) -> None:
     row = int(cell.locator("xpath=..").get_attribute("aria-rowindex")) - 2
     box = table.locator("canvas").first.bounding_box()
     page.mouse.click(box["x"] + 16, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
-    page.wait_for_timeout(200)
     wait_idle(page)

@@ -208,7 +208,7 @@ def object_picker(bucket: str, *, key: str) -> str | None:
         st.session_state.pop(f"{key}_key", None)
     if has_more:
         st.caption("Showing the first 1000 objects; type more of the folder to narrow it down.")
-    return st.selectbox("Object", files, key=f"{key}_key")
+    return st.selectbox("Object", files, key=f"{key}_key", format_func=lambda k: k[len(folder):])
 
 
 LINKS_KEY = "links_made"

@@ -24,7 +24,7 @@ def anonymous_status(url: str) -> int:
 
 
 def choose(page: Page, label: str, option: str) -> None:
-    page.get_by_label(label).click()
+    page.get_by_role("combobox", name=label).click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_idle(page)
 
