@@ -156,7 +156,7 @@ def test_each_error_is_shown_as_its_sentence(failure, monkeypatch, moto_server):
     assert [e.value for e in at.error] == [str(expected)]
 
 
-@pytest.mark.parametrize("page", ["pages/upload.py", "pages/share.py", "pages/report.py"])
+@pytest.mark.parametrize("page", ["pages/report.py"])
 def test_placeholder_pages_say_what_comes_next(page):
     at = start()
     at.switch_page(page).run()
