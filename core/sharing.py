@@ -158,9 +158,9 @@ def is_public_by_acl(client, bucket: str, key: str) -> bool | None:
     )
 
 
-def anonymous_status(url: str, *, timeout: float = ANONYMOUS_CHECK_TIMEOUT) -> int:
-    """HTTP status of an unsigned HEAD of ``url`` (what a stranger would get); 0 if unreachable."""
-    request = urllib.request.Request(url, method="HEAD")
+def anonymous_status(url: str, *, method: str = "HEAD", timeout: float = ANONYMOUS_CHECK_TIMEOUT) -> int:
+    """HTTP status of an unsigned request for ``url`` (what a stranger would get); 0 if unreachable."""
+    request = urllib.request.Request(url, method=method)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status

@@ -1,0 +1,200 @@
+"""core.report: prefixes, loading messy months, aggregation, escaping, planning, index."""
+
+import io
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from core import report
+from botocore.exceptions import ClientError
+
+from core.errors import AccessDenied, InvalidInput
+
+GOOD = b"service_name,status,case_age_days,requested_datetime\nPothole,Closed,3,2019-01-01T08:00:00\nGraffiti,New,1,2019-01-01T09:00:00\nPothole,New,5,2019-01-02T10:00:00\n"
+REORDERED = b"requested_datetime,case_age_days,extra,status,service_name\n2019-01-03T08:00:00,7,x,Closed,Pothole\n"
+HEADER_ONLY = b"service_name,status,case_age_days,requested_datetime\n"
+BINARY = bytes(range(256)) * 4
+LATIN1 = "service_name,status\nCaf\xe9,Closed\n".encode("latin-1")
+UTF16 = "service_name,status,case_age_days,requested_datetime\nStreet Light,Closed,2,2019-01-04T00:00:00\n".encode("utf-16")
+NO_GROUP = b"status,case_age_days\nClosed,1\n"
+
+
+@pytest.mark.parametrize(("pattern", "prefix"), [
+    ("{year}_{mon}", "2019_jan"), ("{year}/{month}/", "2019/01/"), ("exports/{month_name}-{year}", "exports/january-2019"),
+])
+def test_month_prefix(pattern, prefix):
+    assert report.month_prefix(pattern, 2019, 1) == prefix
+
+
+@pytest.mark.parametrize("pattern", ["{yr}", "{0}", "{year"])
+def test_month_prefix_rejects_unknown_fields(pattern):
+    with pytest.raises(InvalidInput, match="may use"):
+        report.month_prefix(pattern, 2019, 1)
+
+
+@pytest.fixture
+def messy_month(s3):
+    files = {
+        "m/01.csv": GOOD, "m/02.csv": REORDERED, "m/03.csv": HEADER_ONLY, "m/04.csv": b"",
+        "m/05.csv": BINARY, "m/06.csv": LATIN1, "m/07.csv": UTF16, "m/08.csv": NO_GROUP,
+        "m/readme.txt": b"not a csv", "other/09.csv": GOOD,
+    }
+    for key, body in files.items():
+        s3.put_object(Bucket="seeded-bucket", Key=key, Body=body)
+    return s3
+
+
+def test_list_sources_keeps_csv_and_counts_the_rest(messy_month):
+    sources = report.list_sources(messy_month, "seeded-bucket", "m/")
+    assert sources.files["key"].tolist() == [f"m/0{i}.csv" for i in range(1, 9)]
+    assert sources.other_objects == 1
+    assert sources.total_bytes == sum(sources.files["size"])
+
+
+def test_list_sources_pages_past_1000_keys(s3, monkeypatch):
+    monkeypatch.setenv("MOTO_S3_DEFAULT_MAX_KEYS", "100")
+    for i in range(1_050):
+        s3.put_object(Bucket="seeded-bucket", Key=f"many/{i:04d}.csv", Body=b"a\n1\n")
+    assert len(report.list_sources(s3, "seeded-bucket", "many/").files) == 1_050
+
+
+def test_load_month_skips_unusable_files_with_reasons_and_aligns_columns(messy_month):
+    sources = report.list_sources(messy_month, "seeded-bucket", "m/").files
+    events = list(report.iter_load(messy_month, "seeded-bucket", sources, required=("service_name",), threads=4))
+    progress, result = events[:-1], events[-1]
+    assert [p.files_done for p in progress] == list(range(1, 9))
+    assert progress[-1].bytes_done == progress[-1].bytes_total
+    reasons = dict(zip(result.problems["key"], result.problems["reason"]))
+    assert reasons == {
+        "m/03.csv": "no data rows (header only)",
+        "m/04.csv": "empty file",
+        "m/05.csv": "binary file, not CSV text",
+        "m/06.csv": "not UTF-8 text (wrong encoding)",
+        "m/08.csv": "missing required column(s): service_name",
+    }
+    frame = result.frame
+    assert result.files_used == 3
+    assert list(frame.columns) == ["service_name", "status", "case_age_days", "requested_datetime", "source_key"]
+    assert frame["source_key"].tolist() == ["m/01.csv"] * 3 + ["m/02.csv", "m/07.csv"]
+    assert frame.loc[3].to_dict() == {"service_name": "Pothole", "status": "Closed", "case_age_days": 7,
+                                      "requested_datetime": "2019-01-03T08:00:00", "source_key": "m/02.csv"}
+    assert result.notes == ("m/02.csv: extra column(s) extra left out",)
+
+
+def test_load_month_with_nothing_usable_is_an_empty_frame(s3):
+    s3.put_object(Bucket="seeded-bucket", Key="bad/a.csv", Body=b"")
+    sources = report.list_sources(s3, "seeded-bucket", "bad/").files
+    result = report.load_month(s3, "seeded-bucket", sources)
+    assert result.frame.empty and result.files_used == 0 and len(result.problems) == 1
+
+
+def test_load_month_reports_a_vanished_file(s3):
+    sources = pd.DataFrame({"key": ["gone.csv"], "size": [10], "last_modified": [pd.Timestamp.now(tz="UTC")]})
+    result = report.load_month(s3, "seeded-bucket", sources)
+    assert "does not exist" in result.problems.loc[0, "reason"]
+
+
+SMALL = pd.DataFrame({
+    "service_name": ["Pothole", "Pothole", "Graffiti", "Pothole", None],
+    "status": ["Closed", "New", "Closed", "Closed", "New"],
+    "case_age_days": [2, 4, 9, "x", 1],
+    "requested_datetime": ["2019-01-01T01:00", "2019-01-01T05:00", "2019-01-02T01:00", "2019-01-02T03:00", "2019-01-02T04:00"],
+})
+
+
+def test_aggregate_counts_shares_means_statuses_links_and_days():
+    agg = report.aggregate(SMALL, by="service_name", mean_of="case_age_days",
+                           link_template="https://example.org/?q={value}")
+    table = agg.table.set_index("service_name")
+    assert table["requests"].to_dict() == {"Pothole": 3, "Graffiti": 1, "(blank)": 1}
+    assert table["share"].to_dict() == {"Pothole": 0.6, "Graffiti": 0.2, "(blank)": 0.2}
+    assert table.loc["Pothole", "mean_case_age_days"] == 3.0  # "x" is not a number
+    assert table.loc["Pothole", "status_Closed"] == 2 and table.loc["Pothole", "status_New"] == 1
+    assert table.loc["(blank)", "info_link"] == "https://example.org/?q=%28blank%29"
+    assert agg.total == 5
+    daily = agg.daily.set_index(["date", "group"])["requests"]
+    assert daily[(pd.Timestamp("2019-01-02"), "Pothole")] == 1 and daily.sum() == 5
+
+
+def test_aggregate_guards():
+    with pytest.raises(InvalidInput, match="no column 'nope'"):
+        report.aggregate(SMALL, by="nope")
+    with pytest.raises(InvalidInput, match="http"):
+        report.aggregate(SMALL, link_template="javascript:alert('{value}')")
+
+
+class Audit(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts, self.handlers, self.hrefs = 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.scripts += tag == "script"
+        self.handlers += [n for n, _ in attrs if n.startswith("on")]
+        self.hrefs += [v for n, v in attrs if n == "href"]
+
+
+def test_report_html_escapes_everything_and_links_only_http():
+    table = pd.DataFrame({
+        "<script>alert(1)</script>": ['"><img src=x onerror=alert(1)>'],
+        "requests": [1],
+        "info_link": ["javascript:alert(1)"],
+        "other_link": ["https://ok.example/?a=1&b=2"],
+    })
+    page = report.report_html(table, title="<script>t</script>")
+    audit = Audit()
+    audit.feed(page)
+    assert audit.scripts == 0 and audit.handlers == []
+    assert audit.hrefs == ["https://ok.example/?a=1&b=2"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert 'border="0"' in page
+
+
+def test_chart_html_is_standalone_bokeh():
+    page = report.chart_html(report.aggregate(SMALL), title="<b>t</b>")
+    assert "Bokeh" in page and "cdn.bokeh.org" not in page
+    assert "<b>t</b>" not in page
+
+
+def test_plan_artifacts_and_table():
+    agg = report.aggregate(SMALL)
+    artifacts = report.plan_artifacts(agg, year=2019, month=1, public=False, html_columns=["service_name", "requests"])
+    assert [a.key for a in artifacts] == ["2019/jan/final_report.csv", "2019/jan/final_report.html", "2019/jan/final_chart.html"]
+    assert [a.content_type.split(";")[0] for a in artifacts] == ["text/csv", "text/html", "text/html"]
+    assert pd.read_csv(io.BytesIO(artifacts[0].body))["requests"].sum() == 5
+    plan = report.plan_table(artifacts)
+    assert plan["key"].tolist()[-1] == "index.html"
+    assert set(plan["visibility"].head(3)) == {"private"}
+
+
+def test_publish_and_reindex_is_idempotent(s3):
+    agg = report.aggregate(SMALL)
+    for month in (1, 2, 1):
+        artifacts = report.plan_artifacts(agg, year=2019, month=month, public=False, html_columns=["service_name"])
+        published = report.publish(s3, "seeded-bucket", artifacts)
+    index = s3.get_object(Bucket="seeded-bucket", Key="index.html")["Body"].read().decode()
+    audit = Audit()
+    audit.feed(index)
+    assert len(audit.hrefs) == 6, "two months × three files, no duplicates"
+    assert "presigned" in index
+    assert published.keys[-1] == "index.html"
+
+
+def test_failed_artifact_leaves_the_previous_index(s3):
+    s3.put_object(Bucket="seeded-bucket", Key="index.html", Body=b"old index")
+    artifacts = report.plan_artifacts(report.aggregate(SMALL), year=2019, month=1, public=False, html_columns=["service_name"])
+
+    def deny_the_chart(params, **kwargs):
+        if params["Key"].endswith("final_chart.html"):
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "PutObject")
+
+    s3.meta.events.register("before-parameter-build.s3.PutObject", deny_the_chart)
+    with pytest.raises(AccessDenied, match="publish '2019/jan/final_chart.html'"):
+        report.publish(s3, "seeded-bucket", artifacts)
+    assert s3.get_object(Bucket="seeded-bucket", Key="index.html")["Body"].read() == b"old index"
+
+
+def test_is_report_key():
+    assert report.is_report_key("2019/jan/final_report.csv")
+    assert not report.is_report_key("2019/jan/other.csv") and not report.is_report_key("index.html")
