@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import buckets, connection, objects, sandbox, sharing, transfer
+from core import buckets, connection, objects, report, sandbox, sharing, transfer
 from core.connection import ConnectionSettings, Mode
 from core.errors import CredentialsError
 
@@ -118,6 +118,11 @@ def _existing_keys(fingerprint: str, bucket: str, keys: tuple[str, ...], _client
     return transfer.existing_keys(_client, bucket, list(keys))
 
 
+@st.cache_data(ttl=LISTING_TTL, max_entries=CACHE_ENTRIES, show_spinner="Finding the month's files…")
+def _report_sources(fingerprint: str, bucket: str, prefix: str, _client) -> report.Sources:
+    return report.list_sources(_client, bucket, prefix)
+
+
 def _cached(function, *args):
     settings = current_settings()
     return function(settings.fingerprint(), *args, s3_client(settings))
@@ -156,6 +161,11 @@ def object_preview(bucket: str, key: str, details: objects.ObjectDetails) -> obj
     return _cached(_preview, bucket, key, details.size, details.content_type)
 
 
+def report_sources(bucket: str, prefix: str) -> report.Sources:
+    """The CSV files under a prefix (cached)."""
+    return _cached(_report_sources, bucket, prefix)
+
+
 def public_access(bucket: str) -> sharing.PublicAccess:
     """Whether public-read ACLs can work on a bucket (cached)."""
     return _cached(_public_access, bucket)
@@ -190,6 +200,6 @@ def uses_temporary_credentials() -> bool:
 def forget_cached_reads() -> None:
     """After any write: drop cached listings and details so every page shows the new state."""
     cached = (_bucket_table, _listing_page, _bucket_contents, _details, _preview, _public_access,
-              _existing_keys, _anonymous_status)
+              _existing_keys, _anonymous_status, _report_sources)
     for function in cached:
         function.clear()

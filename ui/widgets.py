@@ -79,7 +79,7 @@ def format_size(size: int | None) -> str:
     return ""
 
 
-def bucket_picker(key: str, *, label: str = "Bucket") -> str:
+def bucket_picker(key: str, *, label: str = "Bucket", preferred: str = "") -> str:
     """A bucket chosen from this connection's list; stops the page when there is none."""
     try:
         names = adapter.bucket_names()
@@ -91,6 +91,8 @@ def bucket_picker(key: str, *, label: str = "Bucket") -> str:
         st.stop()
     if st.session_state.get(key) not in names:
         st.session_state.pop(key, None)
+    if key not in st.session_state:
+        st.session_state[key] = preferred if preferred in names else names[0]
     return st.selectbox(label, names, key=key)
 
 
@@ -222,3 +224,40 @@ def remember_link(obj: str, kind: str, url: str, expires: str) -> None:
 def links_made() -> pd.DataFrame:
     """The links made in this browser session, newest first."""
     return pd.DataFrame(st.session_state.get(LINKS_KEY, [])[::-1], columns=["object", "kind", "expires", "url"])
+
+
+def run_month_load(client, bucket: str, sources: pd.DataFrame, *, required: tuple[str, ...]):
+    """Run core.report.iter_load with a progress bar (files and bytes); return its LoadResult."""
+    from core import report
+
+    bar = st.progress(0.0, text="Loading…")
+    result = None
+    for event in report.iter_load(client, bucket, sources, required=required):
+        if isinstance(event, report.LoadProgress):
+            bar.progress(
+                event.files_done / max(event.files_total, 1),
+                text=f"{event.files_done} of {event.files_total} files · "
+                f"{format_size(event.bytes_done)} of {format_size(event.bytes_total)}",
+            )
+        else:
+            result = event
+    bar.empty()
+    return result
+
+
+def report_charts(table: pd.DataFrame, daily: pd.DataFrame, group_column: str) -> None:
+    """Altair charts of an aggregation: requests per group, and per day for the top groups."""
+    import altair as alt
+
+    bars = alt.Chart(table.head(20)).mark_bar().encode(
+        x=alt.X("requests:Q", title="Requests"),
+        y=alt.Y(f"{group_column}:N", sort="-x", title=None),
+        tooltip=[group_column, "requests", alt.Tooltip("share:Q", format=".1%")],
+    )
+    st.altair_chart(bars, width="stretch")
+    if not daily.empty:
+        lines = alt.Chart(daily).mark_line(point=False).encode(
+            x=alt.X("date:T", title="Day"), y=alt.Y("requests:Q", title="Requests"),
+            color=alt.Color("group:N", title=group_column), tooltip=["date:T", "group:N", "requests:Q"],
+        )
+        st.altair_chart(lines, width="stretch")
