@@ -24,7 +24,8 @@ REPORT_FOLDER = "{year}/{mon}/"
 SOURCE_KEY = "source_key"
 SOURCE_COLUMNS = ["key", "size", "last_modified"]
 PROBLEM_COLUMNS = ["key", "reason"]
-TOP_GROUPS = 8  # groups drawn separately in the daily chart; the rest are "Other"
+TOP_GROUPS = 8  # groups drawn separately in the daily chart; the rest are summed up
+OTHER_GROUPS = "(all others)"
 DEFAULT_LINK_TEMPLATE = "https://www.sandiego.gov/search?search_api_fulltext={value}"
 INDEX_KEY = "index.html"
 ARTIFACT_NAMES = ("final_report.csv", "final_report.html", "final_chart.html")
@@ -239,7 +240,7 @@ def _daily(frame: pd.DataFrame, groups: pd.Series, date_column: str, *, top: lis
     if date_column not in frame.columns:
         return pd.DataFrame(columns=["date", "group", "requests"])
     dates = pd.to_datetime(frame[date_column], errors="coerce").dt.floor("D")
-    labelled = groups.where(groups.isin(top), "Other")
+    labelled = groups.where(groups.isin(top), OTHER_GROUPS)
     daily = (
         pd.DataFrame({"date": dates, "group": labelled}).dropna()
         .groupby(["date", "group"]).size().rename("requests").reset_index()
@@ -290,11 +291,11 @@ def chart_html(aggregation: Aggregation, *, title: str) -> str:
 
     by = aggregation.group_column
     top = aggregation.table.head(20)
-    bars = figure(y_range=list(reversed(top[by].tolist())), height=40 + 24 * len(top), width=900,
+    bars = figure(y_range=list(reversed(top[by].tolist())), height=60 + 24 * len(top), sizing_mode="stretch_width",
                   title=f"Requests per {by}", toolbar_location=None)
     bars.hbar(y=by, right="requests", height=0.8, source=ColumnDataSource(top[[by, "requests"]]))
     bars.add_tools(HoverTool(tooltips=[(by, f"@{{{by}}}"), ("requests", "@requests")]))
-    lines = figure(x_axis_type="datetime", height=350, width=900, title="Requests per day")
+    lines = figure(x_axis_type="datetime", height=350, sizing_mode="stretch_width", title="Requests per day")
     for (group, rows), color in zip(aggregation.daily.groupby("group"), Category10_10 * 3):
         lines.line(rows["date"], rows["requests"], legend_label=str(group), color=color, line_width=2)
     if aggregation.daily.empty:
@@ -302,7 +303,7 @@ def chart_html(aggregation: Aggregation, *, title: str) -> str:
     else:
         lines.legend.click_policy = "hide"
         lines.legend.location = "top_left"
-    return file_html(column(bars, lines), INLINE, title=title)
+    return file_html(column(bars, lines, sizing_mode="stretch_width"), INLINE, title=title)
 
 
 @dataclasses.dataclass(frozen=True)
