@@ -101,6 +101,9 @@ def parse_csv(body: bytes, required: tuple[str, ...]) -> pd.DataFrame:
         raise Unusable("empty file")
     text = _decode(body)
     try:
+        # pandas' C parser, not pyarrow's: measured no faster here (31 files of 1.5 MB: 0.34 s
+        # vs 0.33 s with 16 threads) and pyarrow turns ISO dates into timestamps while the
+        # fallback for files it refuses would not, leaving a month with mixed column types.
         frame = pd.read_csv(io.StringIO(text), low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise Unusable(f"not a readable CSV ({str(exc).splitlines()[0][:120]})") from None
