@@ -60,13 +60,6 @@ def identity_card(identity: Identity) -> None:
     )
 
 
-def coming_next(title: str, issue: int, what: str) -> None:
-    """An honest placeholder for a page whose issue has not landed yet."""
-    st.title(title)
-    st.info(f"Coming next (issue #{issue}): {what}", icon=":material/construction:")
-    st.page_link("pages/browse.py", label="Meanwhile, browse your buckets.", icon=":material/folder_open:")
-
-
 def format_size(size: int | None) -> str:
     """Bytes as a person reads them, in the same decimal units as the tables: 174.4 KB."""
     if size is None or pd.isna(size):

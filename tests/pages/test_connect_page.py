@@ -154,11 +154,3 @@ def test_each_error_is_shown_as_its_sentence(failure, monkeypatch, moto_server):
     button(at, "Test connection").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [str(expected)]
-
-
-@pytest.mark.parametrize("page", ["pages/report.py"])
-def test_placeholder_pages_say_what_comes_next(page):
-    at = start()
-    at.switch_page(page).run()
-    assert not at.exception
-    assert "Coming next" in at.info[0].value
