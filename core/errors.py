@@ -200,60 +200,35 @@ def translate(
     return _translate_botocore(exc, fill)
 
 
+# Raised before or around the HTTP exchange, in the order they must be tested (subclasses
+# first: ConnectTimeoutError is an EndpointConnectionError).
+_TRANSPORT_ERRORS: list[tuple[type | tuple[type, ...], type[CoreError], str, str]] = [
+    (NoCredentialsError, CredentialsError, "NoCredentials",
+     "no AWS credentials were found. Enter access keys or pick a profile on the Connect page, or use the sandbox."),
+    (PartialCredentialsError, CredentialsError, "PartialCredentials",
+     "the credentials are incomplete (a key id without a secret, or the reverse). Enter both."),
+    (ProfileNotFound, CredentialsError, "ProfileNotFound",
+     "that AWS profile is not configured on this server."),
+    ((UnauthorizedSSOTokenError, TokenRetrievalError, SSOError), CredentialsError, "SSOExpired",
+     "the SSO login has expired. Run 'aws sso login' for this profile on the server, then reconnect."),
+    (ConnectTimeoutError, EndpointError, "ConnectTimeout",
+     "the endpoint did not accept a connection in time. Check the URL and that the server is running and reachable from here."),
+    (ReadTimeoutError, EndpointError, "ReadTimeout",
+     "the endpoint accepted the connection but did not answer in time. The server may be overloaded or not an S3 service; try again later."),
+    (EndpointConnectionError, EndpointError, "EndpointConnectionError",
+     "the endpoint could not be reached. Check the URL, and that the server is running and reachable from here."),
+    (NoRegionError, InvalidInput, "NoRegion", "no region is set. Choose a region on the Connect page."),
+]
+
+
 def _translate_botocore(exc: BaseException, fill: dict[str, str]) -> CoreError:
     """Sentences for errors raised before or around the HTTP exchange."""
     action = fill["action"]
-    if isinstance(exc, NoCredentialsError):
-        return CredentialsError(
-            f"Could not {action}: no AWS credentials were found. Enter access keys or pick a "
-            "profile on the Connect page, or use the sandbox.",
-            code="NoCredentials",
-        )
-    if isinstance(exc, PartialCredentialsError):
-        return CredentialsError(
-            f"Could not {action}: the credentials are incomplete (a key id without a secret, "
-            "or the reverse). Enter both.",
-            code="PartialCredentials",
-        )
-    if isinstance(exc, ProfileNotFound):
-        return CredentialsError(
-            f"Could not {action}: that AWS profile is not configured on this server.",
-            code="ProfileNotFound",
-        )
-    if isinstance(exc, (UnauthorizedSSOTokenError, TokenRetrievalError, SSOError)):
-        return CredentialsError(
-            f"Could not {action}: the SSO login has expired. Run 'aws sso login' for this "
-            "profile on the server, then reconnect.",
-            code="SSOExpired",
-        )
-    if isinstance(exc, ConnectTimeoutError):
-        return EndpointError(
-            f"Could not {action}: the endpoint did not accept a connection in time. Check the "
-            "URL and that the server is running and reachable from here.",
-            code="ConnectTimeout",
-        )
-    if isinstance(exc, ReadTimeoutError):
-        return EndpointError(
-            f"Could not {action}: the endpoint accepted the connection but did not answer in "
-            "time. The server may be overloaded or not an S3 service; try again later.",
-            code="ReadTimeout",
-        )
-    if isinstance(exc, EndpointConnectionError):
-        return EndpointError(
-            f"Could not {action}: the endpoint could not be reached. Check the URL, and that "
-            "the server is running and reachable from here.",
-            code="EndpointConnectionError",
-        )
-    if isinstance(exc, NoRegionError):
-        return InvalidInput(
-            f"Could not {action}: no region is set. Choose a region on the Connect page.",
-            code="NoRegion",
-        )
+    for exc_types, cls, code, why in _TRANSPORT_ERRORS:
+        if isinstance(exc, exc_types):
+            return cls(f"Could not {action}: {why}", code=code)
     if isinstance(exc, BotoCoreError):
-        return S3Error(
-            f"Could not {action}: {type(exc).__name__} while talking to S3.",
-            code=type(exc).__name__,
-        )
+        return S3Error(f"Could not {action}: {type(exc).__name__} while talking to S3.", code=type(exc).__name__)
     if isinstance(exc, ValueError) and "endpoint" in str(exc).lower():
         return InvalidInput(
             f"Could not {action}: the endpoint URL is not valid. Use a full URL such as "

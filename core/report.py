@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import quote_plus
 
 import pandas as pd
+
 from core import sharing
 from core.errors import CoreError, InvalidInput, s3_errors
 

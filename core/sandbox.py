@@ -73,7 +73,9 @@ def start_sandbox() -> ConnectionSettings:
     with _lock:
         if _settings is not None:
             return _settings
-        from moto.server import ThreadedMotoServer  # heavy import: only when the sandbox is used
+        from moto.server import (
+            ThreadedMotoServer,  # heavy import: only when the sandbox is used
+        )
 
         # moto's HTTP server logs every request; the app's log is for the app.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)

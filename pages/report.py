@@ -109,7 +109,7 @@ except CoreError as err:
 public = access.public_acl_possible is True
 if not public:
     st.info("The report will be private: " + (access.explanation() or "public access could not be confirmed.")
-            + f" The index will use presigned links that work for 7 days.")
+            + " The index will use presigned links that work for 7 days.")
 artifacts = report.plan_artifacts(agg, year=year, month=month, public=public, html_columns=html_columns or ["requests"])
 chart_tab, table_tab, plan_tab = st.tabs(["Chart as published", "HTML table as published", "Publish plan"])
 chart_tab.iframe(artifacts[2].body.decode(), height=820)

@@ -8,7 +8,14 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from core.demo_data import daily_csv
-from tests.browser import click_and_wait, grid, grid_cell, open_app, select_row, wait_idle
+from tests.browser import (
+    click_and_wait,
+    grid,
+    grid_cell,
+    open_app,
+    select_row,
+    wait_idle,
+)
 
 
 def test_open_folder_preview_and_download_a_csv(page, sandbox_app):

@@ -2,22 +2,13 @@
 
 import datetime as dt
 import re
-import urllib.error
-import urllib.request
 
 from playwright.sync_api import Page, expect
 
 from core.demo_data import daily_csv
 from tests.browser import click_and_wait, open_app, wait_idle
 from tests.e2e.test_upload_flow import choose, sandbox_endpoint
-
-
-def fetch(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, b""
+from tests.helpers import fetch
 
 
 def code_blocks(page: Page) -> list[str]:

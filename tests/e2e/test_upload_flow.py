@@ -1,26 +1,24 @@
 """Browser test of uploading: a public CSV and a private PNG, overwrite protection, browse."""
 
 import re
-import urllib.error
-import urllib.request
 
 from playwright.sync_api import Page, expect
 
-from tests.browser import click_and_wait, grid, grid_cell, open_app, select_row, wait_idle
+from tests.browser import (
+    click_and_wait,
+    grid,
+    grid_cell,
+    open_app,
+    select_row,
+    wait_idle,
+)
+from tests.helpers import fetch
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5f6d6"
     "a10000000049454e44ae426082"
 )
-
-
-def anonymous_status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url) as response:
-            return response.status
-    except urllib.error.HTTPError as err:
-        return err.code
 
 
 def choose(page: Page, label: str, option: str) -> None:
@@ -82,5 +80,5 @@ def test_upload_public_csv_and_private_png_then_browse(page, sandbox_app, tmp_pa
     expect(page.locator(".st-key-preview img")).to_have_count(1)
 
     endpoint = sandbox_endpoint(page, sandbox_app.url)
-    assert anonymous_status(f"{endpoint}/gid-staging/uploads/city%20counts.csv") == 200
-    assert anonymous_status(f"{endpoint}/gid-staging/uploads/dot.png") == 403
+    assert fetch(f"{endpoint}/gid-staging/uploads/city%20counts.csv")[0] == 200
+    assert fetch(f"{endpoint}/gid-staging/uploads/dot.png")[0] == 403

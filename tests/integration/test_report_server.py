@@ -1,27 +1,12 @@
 """Publish January 2019 of the sandbox data to a real moto server and read it back as a stranger."""
 
 import io
-import urllib.request
-from html.parser import HTMLParser
 
 import pandas as pd
 
 from core import connection, demo_data, report, sharing
 from core.connection import Mode
-
-
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs = []
-
-    def handle_starttag(self, tag, attrs):
-        self.hrefs += [value for name, value in attrs if tag == "a" and name == "href"]
-
-
-def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url) as response:
-        return response.read()
+from tests.helpers import HtmlAudit, fetch
 
 
 def test_publish_january_then_follow_the_index(moto_server):
@@ -46,10 +31,9 @@ def test_publish_january_then_follow_the_index(moto_server):
     assert checks["opens"].all(), checks
 
     index_url = sharing.public_url(demo_data.REPORTS_BUCKET, "index.html", endpoint_url=moto_server.url)
-    parser = Links()
-    parser.feed(fetch(index_url).decode())
+    parser = HtmlAudit(fetch(index_url)[1].decode())
     assert sorted(href.rsplit("/", 1)[-1] for href in parser.hrefs) == sorted(report.ARTIFACT_NAMES)
-    bodies = {href.rsplit("/", 1)[-1]: fetch(href) for href in parser.hrefs}
+    bodies = {href.rsplit("/", 1)[-1]: fetch(href)[1] for href in parser.hrefs}
 
     published_table = pd.read_csv(io.BytesIO(bodies["final_report.csv"]))
     expected = agg.table.drop(columns=["info_link"]).reset_index(drop=True)

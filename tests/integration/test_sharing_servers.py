@@ -1,25 +1,15 @@
 """Sharing against real servers: moto (ACLs, URLs, index pages) and rclone (signatures, expiry)."""
 
 import time
-import urllib.error
-import urllib.request
-from html.parser import HTMLParser
 
 import pytest
 import requests
 
 from core import connection, sharing
 from core.connection import Mode
+from tests.helpers import HtmlAudit, fetch
 from tests.postpolicy import PolicyProxy
 from tests.unit.test_sharing import SPECIAL_KEYS
-
-
-def fetch(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read()
 
 
 def client_for(server):
@@ -63,15 +53,6 @@ def test_public_base_url_points_at_the_object(moto_server, moto_client):
     assert fetch(url) == (200, b"cdn")
 
 
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs = []
-
-    def handle_starttag(self, tag, attrs):
-        self.hrefs += [value for name, value in attrs if tag == "a" and name == "href"]
-
-
 @pytest.mark.parametrize("public", [False, True])
 def test_published_folder_index_links_open_their_objects(moto_server, moto_client, public):
     keys = ["idx/<b>bold</b>.csv", "idx/a b#1.csv", "idx/plain.csv"]
@@ -83,8 +64,7 @@ def test_published_folder_index_links_open_their_objects(moto_server, moto_clien
     sharing.publish_page(moto_client, "shared", "idx/index.html", page, public=True)
     status, published = fetch(sharing.public_url("shared", "idx/index.html", endpoint_url=moto_server.url))
     assert status == 200 and "&lt;b&gt;bold&lt;/b&gt;.csv" in published.decode()
-    parser = Links()
-    parser.feed(published.decode())
+    parser = HtmlAudit(published.decode())
     assert [fetch(href) for href in parser.hrefs] == [(200, key.encode()) for key in keys]
 
 

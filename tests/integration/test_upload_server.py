@@ -1,20 +1,11 @@
 """Uploads against a real moto server over HTTP: ACLs as an anonymous reader sees them."""
 
 import io
-import urllib.error
-import urllib.request
 
 from core import connection, sharing, transfer
 from core.connection import Mode
 from core.transfer import UploadJob, UploadOptions
-
-
-def anonymous_status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url) as response:
-            return response.status
-    except urllib.error.HTTPError as err:
-        return err.code
+from tests.helpers import fetch
 
 
 def test_private_and_public_read_as_seen_anonymously(moto_server):
@@ -26,7 +17,7 @@ def test_private_and_public_read_as_seen_anonymously(moto_server):
                                            UploadOptions(public=public)))
         assert events[-1].ok, events[-1]
     base = dict(endpoint_url=moto_server.url)
-    assert anonymous_status(sharing.public_url("uploads", "private.csv", **base)) == 403
-    assert anonymous_status(sharing.public_url("uploads", "public.csv", **base)) == 200
+    assert fetch(sharing.public_url("uploads", "private.csv", **base))[0] == 403
+    assert fetch(sharing.public_url("uploads", "public.csv", **base))[0] == 200
     presigned = sharing.presigned_download_url(client, "uploads", "private.csv")
-    assert anonymous_status(presigned) == 200
+    assert fetch(presigned)[0] == 200

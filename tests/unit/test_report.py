@@ -1,15 +1,14 @@
 """core.report: prefixes, loading messy months, aggregation, escaping, planning, index."""
 
 import io
-from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
-
-from core import report
 from botocore.exceptions import ClientError
 
+from core import report
 from core.errors import AccessDenied, InvalidInput
+from tests.helpers import HtmlAudit
 
 GOOD = b"service_name,status,case_age_days,requested_datetime\nPothole,Closed,3,2019-01-01T08:00:00\nGraffiti,New,1,2019-01-01T09:00:00\nPothole,New,5,2019-01-02T10:00:00\n"
 REORDERED = b"requested_datetime,case_age_days,extra,status,service_name\n2019-01-03T08:00:00,7,x,Closed,Pothole\n"
@@ -124,17 +123,6 @@ def test_aggregate_guards():
         report.aggregate(SMALL, link_template="javascript:alert('{value}')")
 
 
-class Audit(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.scripts, self.handlers, self.hrefs = 0, [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.scripts += tag == "script"
-        self.handlers += [n for n, _ in attrs if n.startswith("on")]
-        self.hrefs += [v for n, v in attrs if n == "href"]
-
-
 def test_report_html_escapes_everything_and_links_only_http():
     table = pd.DataFrame({
         "<script>alert(1)</script>": ['"><img src=x onerror=alert(1)>'],
@@ -143,8 +131,7 @@ def test_report_html_escapes_everything_and_links_only_http():
         "other_link": ["https://ok.example/?a=1&b=2"],
     })
     page = report.report_html(table, title="<script>t</script>")
-    audit = Audit()
-    audit.feed(page)
+    audit = HtmlAudit(page)
     assert audit.scripts == 0 and audit.handlers == []
     assert audit.hrefs == ["https://ok.example/?a=1&b=2"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
@@ -174,8 +161,7 @@ def test_publish_and_reindex_is_idempotent(s3):
         artifacts = report.plan_artifacts(agg, year=2019, month=month, public=False, html_columns=["service_name"])
         published = report.publish(s3, "seeded-bucket", artifacts)
     index = s3.get_object(Bucket="seeded-bucket", Key="index.html")["Body"].read().decode()
-    audit = Audit()
-    audit.feed(index)
+    audit = HtmlAudit(index)
     assert len(audit.hrefs) == 6, "two months × three files, no duplicates"
     assert "presigned" in index
     assert published.keys[-1] == "index.html"

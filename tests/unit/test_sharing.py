@@ -3,7 +3,6 @@
 import datetime as dt
 import json
 import urllib.parse
-from html.parser import HTMLParser
 
 import boto3
 import pytest
@@ -12,6 +11,7 @@ from moto import mock_aws
 from core import connection, sharing
 from core.connection import Mode
 from core.errors import InvalidInput
+from tests.helpers import HtmlAudit
 
 SPECIAL_KEYS = ["a b.csv", "plus+sign.csv", "hash#tag.csv", "what?.csv", "100%.csv", "ünï/日本.csv"]
 
@@ -93,19 +93,6 @@ def test_policy_with_public_prefix_keeps_other_statements_and_replaces_its_own()
     assert [s["Sid"] for s in again["Statement"]] == ["Theirs", "S3WorkbenchPublicReadp"]
 
 
-class LinkAudit(HTMLParser):
-    """Collects what a browser could execute or follow."""
-
-    def __init__(self):
-        super().__init__()
-        self.scripts, self.handlers, self.hrefs = 0, [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.scripts += tag == "script"
-        self.handlers += [name for name, _ in attrs if name.startswith("on")]
-        self.hrefs += [value for name, value in attrs if name == "href"]
-
-
 def test_folder_index_escapes_names_and_drops_unsafe_links():
     rows = [
         ("<script>alert(1)</script>.csv", "https://x/1", "2026-01-01 00:00", 1),
@@ -114,8 +101,7 @@ def test_folder_index_escapes_names_and_drops_unsafe_links():
         ("ok.csv", "ok.csv", "2026-01-01 00:00", 4),
     ]
     page = sharing.folder_index_html("<b>title</b>", rows)
-    audit = LinkAudit()
-    audit.feed(page)
+    audit = HtmlAudit(page)
     assert audit.scripts == 0 and audit.handlers == []
     assert audit.hrefs == ["https://x/1", "https://x/2", "ok.csv"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.csv" in page
