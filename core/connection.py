@@ -22,9 +22,10 @@ from botocore.config import Config
 
 from core.errors import InvalidInput, s3_errors
 
-CONNECT_TIMEOUT = 5  # seconds to open a TCP connection
-READ_TIMEOUT = 60  # seconds to wait for a response once connected
-MAX_ATTEMPTS = 4  # total tries per request in "standard" retry mode
+# Operators can tune these per deployment (S3WB_CONNECT_TIMEOUT=… in the environment).
+CONNECT_TIMEOUT = float(os.environ.get("S3WB_CONNECT_TIMEOUT", "5"))  # seconds to open a TCP connection
+READ_TIMEOUT = float(os.environ.get("S3WB_READ_TIMEOUT", "60"))  # seconds to wait for an answer
+MAX_ATTEMPTS = int(os.environ.get("S3WB_MAX_ATTEMPTS", "4"))  # tries per request, "standard" retries
 MAX_POOL_CONNECTIONS = 32  # ≥ the largest thread pool that shares one client
 DEFAULT_REGION = "us-east-1"
 
@@ -258,7 +259,7 @@ def make_session(settings: ConnectionSettings) -> boto3.session.Session:
 def client_config(settings: ConnectionSettings) -> Config:
     """botocore Config shared by every client: retries, timeouts, pool, SigV4, addressing."""
     return Config(
-        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
         max_pool_connections=MAX_POOL_CONNECTIONS,

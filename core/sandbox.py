@@ -67,15 +67,27 @@ def seed(client) -> None:
             list(pool.map(put, demo_objects()))
 
 
+def is_answering(url: str) -> bool:
+    """True when an HTTP server answers at ``url`` right now."""
+    try:
+        urllib.request.urlopen(url, timeout=1).close()
+    except urllib.error.HTTPError:
+        pass  # an HTTP error status is still an answer
+    except OSError:
+        return False
+    return True
+
+
 def start_sandbox() -> ConnectionSettings:
-    """Start and seed the sandbox the first time; later calls return the same settings."""
+    """The running sandbox; started and seeded on first use, and again if it has stopped
+    (its data is then the fresh demo data: it lived in memory)."""
     global _settings, _server
     with _lock:
-        if _settings is not None:
+        if _settings is not None and is_answering(_settings.endpoint_url):
             return _settings
-        from moto.server import (
-            ThreadedMotoServer,  # heavy import: only when the sandbox is used
-        )
+        if _server is not None:
+            _server.stop()
+        from moto.server import ThreadedMotoServer  # heavy import: only when the sandbox is used
 
         # moto's HTTP server logs every request; the app's log is for the app.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -88,3 +100,10 @@ def start_sandbox() -> ConnectionSettings:
         seed(make_client(settings))
         _server, _settings = server, settings
         return settings
+
+
+def stop_sandbox() -> None:
+    """Stop the sandbox server (tests use this to play a crash; start_sandbox restarts it)."""
+    with _lock:
+        if _server is not None:
+            _server.stop()

@@ -27,7 +27,7 @@ st.caption(f"{len(table)} bucket(s). A region shows 'unknown' where you may not 
 
 with st.form("create_bucket", enter_to_submit=True):
     st.subheader("Create a bucket")
-    name = st.text_input("Name", placeholder="e.g. team-reports-2024", max_chars=63)
+    name = st.text_input("Name", placeholder="e.g. team-reports-2024", max_chars=63, key="create_name")
     if settings.is_custom_endpoint:
         region = st.text_input("Region", value=settings.region or "us-east-1")
     else:
@@ -46,7 +46,7 @@ with st.form("create_bucket", enter_to_submit=True):
 if table.empty:
     st.stop()
 st.subheader("Delete a bucket")
-doomed = st.selectbox("Bucket to delete", table["name"], index=None, placeholder="Choose a bucket")
+doomed = st.selectbox("Bucket to delete", table["name"], index=None, placeholder="Choose a bucket", key="delete_bucket")
 if doomed is None:
     st.stop()
 try:

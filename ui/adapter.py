@@ -37,10 +37,19 @@ def startup_settings() -> ConnectionSettings:
 
 
 def current_settings() -> ConnectionSettings:
-    """This browser session's connection, chosen at its first run."""
+    """This browser session's connection, chosen at its first run (the live sandbox, if that)."""
     if SETTINGS_KEY not in st.session_state:
         st.session_state[SETTINGS_KEY] = startup_settings()
+    if st.session_state[SETTINGS_KEY].mode is Mode.SANDBOX:
+        st.session_state[SETTINGS_KEY] = sandbox_settings()  # it may have been restarted
     return st.session_state[SETTINGS_KEY]
+
+
+def restart_sandbox() -> None:
+    """Bring a stopped sandbox back (fresh demo data) for every session on this server."""
+    sandbox_settings.clear()
+    sandbox_settings()
+    forget_cached_reads()
 
 
 def use_settings(settings: ConnectionSettings) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from core import objects
 from core.connection import ConnectionSettings, Identity, Mode
-from core.errors import CoreError
+from core.errors import CoreError, EndpointError
 from ui import adapter
 
 SANDBOX_NOTE = (
@@ -40,8 +40,12 @@ def connection_badge(settings: ConnectionSettings) -> None:
 
 
 def error_banner(err: CoreError) -> None:
-    """Show a CoreError as its sentence; never a traceback."""
+    """Show a CoreError as its sentence; never a traceback. A sandbox that stopped answering
+    gets a button to start it again."""
     st.error(str(err), icon=":material/error:")
+    if isinstance(err, EndpointError) and adapter.current_settings().mode is Mode.SANDBOX:
+        st.button("Restart the sandbox (fresh demo data)", icon=":material/restart_alt:",
+                  on_click=adapter.restart_sandbox, key=f"restart_sandbox:{id(err)}")
 
 
 def identity_card(identity: Identity) -> None:

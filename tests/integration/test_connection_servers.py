@@ -1,8 +1,5 @@
 """Connection checks against real S3 servers over HTTP: rclone (checks signatures) and moto."""
 
-import socket
-import threading
-
 import pytest
 
 from core import connection
@@ -40,33 +37,6 @@ def test_unreachable_endpoint_is_named():
     settings = endpoint_settings(f"http://127.0.0.1:{free_port()}", "a", "b")
     with pytest.raises(EndpointError, match="could not be reached"):
         connection.check_identity(settings)
-
-
-@pytest.fixture
-def silent_server():
-    """A TCP server that accepts connections and never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    accepted = []
-    stop = threading.Event()
-
-    def accept():
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    stop.set()
-    thread.join()
-    for conn in accepted:
-        conn.close()
-    listener.close()
 
 
 def test_endpoint_that_never_answers_times_out_with_a_sentence(silent_server, monkeypatch):

@@ -52,3 +52,35 @@ def test_sandbox_starts_once_on_loopback_and_is_seeded():
     assert result["january"] == 31
     assert (result["public"], result["private"]) == (200, 403)
     assert result["reports"] == 0
+
+
+RESTART_PROBE = r"""
+import json
+from streamlit.testing.v1 import AppTest
+from core import sandbox
+
+at = AppTest.from_file("streamlit_app.py", default_timeout=60).run()
+at.switch_page("pages/browse.py").run()
+before = [c.value for c in at.caption]
+sandbox.stop_sandbox()
+at.text_input[0].input("2019_j").run()
+errors = [e.value for e in at.error]
+restart = [b for b in at.button if b.label.startswith("Restart the sandbox")]
+restart[0].click().run()
+at.text_input[0].input("2019_").run()
+print(json.dumps({"before": before, "errors": errors, "after": [c.value for c in at.caption],
+                  "after_errors": [e.value for e in at.error], "exception": [str(e) for e in at.exception]}))
+"""
+
+
+def test_stopped_sandbox_is_explained_and_restarts(tmp_path):
+    from tests.conftest import isolated_aws_environ
+
+    done = subprocess.run([sys.executable, "-c", RESTART_PROBE], cwd=ROOT, capture_output=True, text=True,
+                          timeout=180, env=isolated_aws_environ(tmp_path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert any("3 folder(s)" in c for c in result["before"])
+    assert len(result["errors"]) == 1 and "could not be reached" in result["errors"][0]
+    assert result["after_errors"] == [] and result["exception"] == []
+    assert any("3 folder(s) and 0 object(s)" in c for c in result["after"])

@@ -114,10 +114,10 @@ def test_missing_bucket_is_a_sentence_not_a_traceback(aws):
 def test_create_bucket_checks_the_name_then_creates(aws):
     settings, client = aws
     at = open_page("pages/buckets.py", connection_settings=settings)
-    at.text_input[0].input("Bad_Name")
+    at.text_input(key="create_name").input("Bad_Name")
     button(at, "Create bucket").click().run()
     assert "Only lowercase letters" in at.error[0].value
-    at.text_input[0].input("fresh-bucket")
+    at.text_input(key="create_name").input("fresh-bucket")
     at.selectbox[0].set_value("eu-west-1")
     button(at, "Create bucket").click().run()
     assert not at.exception
@@ -128,12 +128,12 @@ def test_create_bucket_checks_the_name_then_creates(aws):
 def test_delete_bucket_needs_typed_name_and_empties_first(aws):
     settings, client = aws
     at = open_page("pages/buckets.py", connection_settings=settings)
-    at.selectbox[1].set_value("logs-bucket").run()
+    at.selectbox(key="delete_bucket").set_value("logs-bucket").run()
     assert "holds 5 object(s)" in at.warning[0].value
     assert button(at, "Delete bucket").disabled
-    at.text_input[1].input("logs-bucke").run()
+    at.text_input(key="confirm_delete:logs-bucket").input("logs-bucke").run()
     assert button(at, "Delete bucket").disabled, "a near miss does not enable the button"
-    at.text_input[1].input("logs-bucket").run()
+    at.text_input(key="confirm_delete:logs-bucket").input("logs-bucket").run()
     assert button(at, "Delete bucket").disabled, "emptying must be ticked too"
     at.checkbox[0].check().run()
     button(at, "Delete bucket").click().run()
@@ -146,9 +146,9 @@ def test_delete_bucket_needs_typed_name_and_empties_first(aws):
 def test_delete_empty_bucket_needs_only_the_typed_name(aws):
     settings, client = aws
     at = open_page("pages/buckets.py", connection_settings=settings)
-    at.selectbox[1].set_value("empty-bucket").run()
+    at.selectbox(key="delete_bucket").set_value("empty-bucket").run()
     assert not at.warning
-    at.text_input[1].input("empty-bucket").run()
+    at.text_input(key="confirm_delete:empty-bucket").input("empty-bucket").run()
     button(at, "Delete bucket").click().run()
     assert "Deleted bucket 'empty-bucket'." in page_text(at)
 
@@ -156,7 +156,7 @@ def test_delete_empty_bucket_needs_only_the_typed_name(aws):
 def test_buckets_page_rerun_costs_nothing(aws):
     settings, _ = aws
     at = open_page("pages/buckets.py", connection_settings=settings)
-    at.selectbox[1].set_value("logs-bucket").run()
+    at.selectbox(key="delete_bucket").set_value("logs-bucket").run()
     counter = RequestCounter(adapter.s3_client(settings))
     at.run()
     assert counter.take() == []
