@@ -293,3 +293,9 @@ def plan_problems(plan: pd.DataFrame) -> list[str]:
     duplicated = plan["key"][plan["key"].duplicated()].unique().tolist()
     problems += [f"Two files would be stored as '{key}'; rename one." for key in duplicated]
     return problems
+
+
+def plan_warnings(plan: pd.DataFrame) -> list[str]:
+    """Things worth a second look that do not stop the upload."""
+    return [f"{file} is empty (0 bytes): it will be stored as an empty object."
+            for file, size in zip(plan["file"], plan["size"]) if int(size) == 0]

@@ -67,15 +67,15 @@ if len(chosen_keys) == 1:
     except CoreError as err:
         widgets.error_banner(err)
         st.stop()
-    st.subheader(key.rsplit("/", 1)[-1])
+    st.subheader(widgets.md_text(key.rsplit("/", 1)[-1]))
     size, kind, modified, storage = st.columns(4)
     size.metric("Size", widgets.format_size(details.size))
-    kind.metric("Content-Type", details.content_type or "unknown")
+    kind.metric("Content-Type", widgets.md_text(details.content_type or "unknown"))
     modified.metric("Last modified", f"{details.last_modified:%Y-%m-%d}")
     storage.metric("Storage class", details.storage_class)
     st.caption(
-        f"Key `{key}` · modified {details.last_modified:%Y-%m-%d %H:%M:%S %Z} · "
-        f"ETag `{details.etag}` · encryption {details.encryption}"
+        f"Key {widgets.md_code(key)} · modified {details.last_modified:%Y-%m-%d %H:%M:%S %Z} · "
+        f"ETag {widgets.md_code(details.etag)} · encryption {widgets.md_text(details.encryption)}"
     )
     if details.metadata:
         st.json(details.metadata, expanded=False)

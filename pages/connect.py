@@ -13,7 +13,7 @@ FORGET_KEY = "connect_forget_secrets"
 
 st.title("Connect")
 current = adapter.current_settings()
-st.markdown(f"**Now connected to:** {current.describe()}")
+st.markdown(f"**Now connected to:** {widgets.md_text(current.describe())}")
 if current.mode is Mode.SANDBOX:
     st.caption(widgets.SANDBOX_NOTE)
 

@@ -36,11 +36,11 @@ except CoreError as err:
     st.stop()
 if sources.files.empty:
     others = f" ({sources.other_objects} other object(s) there, none ending in .csv)" if sources.other_objects else ""
-    st.warning(f"No CSV files under '{prefix}' in '{bucket}'{others}. Check the month and the pattern.")
+    st.warning(widgets.md_text(f"No CSV files under '{prefix}' in '{bucket}'{others}. Check the month and the pattern."))
     st.stop()
 files = sources.files
-st.caption(f"{len(files)} CSV file(s) under `{prefix}`, {widgets.format_size(sources.total_bytes)} in all: "
-           f"`{files['key'].iloc[0]}` … `{files['key'].iloc[-1]}`")
+st.caption(f"{len(files)} CSV file(s) under {widgets.md_code(prefix)}, {widgets.format_size(sources.total_bytes)} "
+           f"in all: {widgets.md_code(files['key'].iloc[0])} … {widgets.md_code(files['key'].iloc[-1])}")
 
 st.subheader("2 · Load")
 source_id = (settings.fingerprint(), bucket, prefix, len(files), sources.total_bytes, str(files["last_modified"].max()))
@@ -56,7 +56,7 @@ if not result.problems.empty:
     with st.expander(f"{len(result.problems)} file(s) skipped", icon=":material/warning:", expanded=True):
         st.dataframe(result.problems, hide_index=True)
 for note in result.notes:
-    st.caption(note)
+    st.caption(widgets.md_text(note))
 if result.frame.empty:
     st.error("None of the files could be used, so there is nothing to report.")
     st.stop()

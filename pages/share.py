@@ -62,13 +62,14 @@ def visibility_section(key: str, *, is_public: bool) -> None:
         widgets.error_banner(err)
         return
     if access.public_acl_possible is False:
-        st.warning(access.explanation())
+        st.warning(widgets.md_text(access.explanation()))
         policy_section(key.rsplit("/", 1)[0] + "/" if "/" in key else "")
         return
     target = "private" if is_public else "public"
     consequence = ("only people with your credentials (or a presigned link) can read it"
                    if is_public else "anyone on the internet who has the URL can read it")
-    confirmed = st.checkbox(f"Make `{key}` {target}: afterwards {consequence}.", key=f"share_confirm_acl:{key}:{target}")
+    confirmed = st.checkbox(f"Make {widgets.md_code(key)} {target}: afterwards {consequence}.",
+                            key=f"share_confirm_acl:{key}:{target}")
     if st.button(f"Make {target}", disabled=not confirmed, key="share_acl_go"):
         try:
             sharing.set_public(client, bucket, key, public=not is_public)
@@ -90,7 +91,8 @@ def policy_section(default_prefix: str) -> None:
         return
     st.code(json.dumps(policy, indent=2), language="json")
     scope = f"everything under '{prefix}'" if prefix else "every object in the bucket"
-    confirmed = st.checkbox(f"I understand that {scope} becomes readable by anyone.", key="share_policy_confirm")
+    confirmed = st.checkbox(widgets.md_text(f"I understand that {scope} becomes readable by anyone."),
+                            key="share_policy_confirm")
     if st.button("Apply this bucket policy", disabled=not confirmed, key="share_policy_go"):
         try:
             sharing.apply_bucket_policy(client, bucket, policy)
@@ -172,9 +174,9 @@ def index_tab() -> None:
             for name, key, modified, size in files[["name", "key", "last_modified", "size"]].itertuples(index=False)]
     note = "Objects must be public for these links to work." if use_public else "Links expire 7 days after publishing."
     page = sharing.folder_index_html(f"{bucket}/{folder}", rows, note=note)
-    st.caption(f"Preview of {index_key} ({len(rows)} file(s)):")
+    st.caption(widgets.md_text(f"Preview of {index_key} ({len(rows)} file(s)):"))
     st.iframe(page, height=300)  # our own page, every value escaped
-    if not st.button(f"Publish {index_key}", key="share_index_go"):
+    if not st.button("Publish the index page", key="share_index_go"):
         return
     try:
         sharing.publish_page(client, bucket, index_key, page, public=use_public)
@@ -184,7 +186,7 @@ def index_tab() -> None:
     adapter.forget_cached_reads()
     link = public_url_for(index_key) if use_public else sharing.presigned_download_url(client, bucket, index_key)
     widgets.remember_link(f"{bucket}/{index_key}", "folder index", link, "" if use_public else "in 1 hour")
-    st.success(f"Published {index_key}.")
+    st.success(widgets.md_text(f"Published {index_key}."))
     st.link_button("Open the index", link)
 
 

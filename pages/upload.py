@@ -32,7 +32,9 @@ plan = st.data_editor(
 )
 problems = transfer.plan_problems(plan)
 for problem in problems:
-    st.error(problem)
+    st.error(widgets.md_text(problem))
+for warning in transfer.plan_warnings(plan):
+    st.warning(widgets.md_text(warning))
 
 public = st.radio("Visibility", ["Private", "Public-read"], horizontal=True, key="upload_visibility") == "Public-read"
 try:
@@ -42,7 +44,7 @@ except CoreError as err:
     widgets.error_banner(err)
     st.stop()
 if public and access.explanation():
-    (st.error if access.public_acl_possible is False else st.warning)(access.explanation())
+    (st.error if access.public_acl_possible is False else st.warning)(widgets.md_text(access.explanation()))
 blocked_public = public and access.public_acl_possible is False
 
 with st.expander("More options"):
@@ -54,7 +56,8 @@ with st.expander("More options"):
 
 overwrite = True
 if existing:
-    st.warning(f"{len(existing)} key(s) already exist and would be replaced: " + ", ".join(sorted(existing)))
+    st.warning(f"{len(existing)} key(s) already exist and would be replaced: "
+               + ", ".join(widgets.md_code(key) for key in sorted(existing)))
     overwrite = st.checkbox("Overwrite them", key="upload_overwrite")
 if not st.button(f"Upload {len(files)} file(s)", type="primary", icon=":material/upload:",
                  disabled=bool(problems) or blocked_public or not overwrite):

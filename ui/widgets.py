@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -24,6 +25,26 @@ DOWNLOAD_LIMIT_BYTES = int(float(os.environ.get("S3WB_DOWNLOAD_LIMIT_MB", "200")
 FLASH_KEY = "flash_messages"
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+_LEADING_LIST_MARKER = re.compile(r"^(\s*)(?:([-+])|(\d+)\.)")
+
+
+def md_text(text: str) -> str:
+    """Text from S3 or a user, made inert for Streamlit's markdown: no links, no emphasis,
+    no HTML, no LaTeX, no lists. Every element that renders markdown gets names through this."""
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    return _LEADING_LIST_MARKER.sub(
+        lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\."), escaped
+    )
+
+
+def md_code(text: str) -> str:
+    """Text as an inline code span that no backtick inside it can close early."""
+    text = str(text)
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if text.startswith("`") or text.endswith("`") else f"{fence}{text}{fence}"
+
+
 def connection_badge(settings: ConnectionSettings) -> None:
     """Sidebar card that always says what this session is connected to."""
     with st.sidebar:
@@ -34,7 +55,7 @@ def connection_badge(settings: ConnectionSettings) -> None:
                 icon=":material/science:",
             )
         else:
-            st.success(f"**Connected** · {settings.describe()}", icon=":material/cloud_done:")
+            st.success(f"**Connected** · {md_text(settings.describe())}", icon=":material/cloud_done:")
         if settings.uses_temporary_credentials:
             st.caption("Temporary credentials: links you sign die when they expire.")
 
@@ -42,7 +63,7 @@ def connection_badge(settings: ConnectionSettings) -> None:
 def error_banner(err: CoreError) -> None:
     """Show a CoreError as its sentence; never a traceback. A sandbox that stopped answering
     gets a button to start it again."""
-    st.error(str(err), icon=":material/error:")
+    st.error(md_text(str(err)), icon=":material/error:")
     if isinstance(err, EndpointError) and adapter.current_settings().mode is Mode.SANDBOX:
         st.button("Restart the sandbox (fresh demo data)", icon=":material/restart_alt:",
                   on_click=adapter.restart_sandbox, key=f"restart_sandbox:{id(err)}")
@@ -51,13 +72,13 @@ def error_banner(err: CoreError) -> None:
 def identity_card(identity: Identity) -> None:
     """What a connection test found: who you are and which buckets you can see."""
     if identity.arn:
-        st.success(f"Connected to AWS as `{identity.arn}` (account {identity.account}).")
+        st.success(f"Connected to AWS as {md_code(identity.arn)} (account {md_text(identity.account)}).")
     else:
-        st.success(f"Connected to `{identity.endpoint}`.")
+        st.success(f"Connected to {md_code(identity.endpoint)}.")
     if not identity.bucket_names:
         st.caption("These credentials can list no buckets yet.")
         return
-    shown = ", ".join(f"`{name}`" for name in identity.bucket_names[:BUCKETS_SHOWN])
+    shown = ", ".join(md_code(name) for name in identity.bucket_names[:BUCKETS_SHOWN])
     more = identity.bucket_count - BUCKETS_SHOWN
     st.markdown(
         f"**{identity.bucket_count} bucket(s):** {shown}" + (f" and {more} more" if more > 0 else "")
@@ -94,8 +115,8 @@ def bucket_picker(key: str, *, label: str = "Bucket", preferred: str = "") -> st
 
 
 def flash(kind: str, message: str, table: pd.DataFrame | None = None) -> None:
-    """Keep a message (and optional table) to show after the rerun a write triggers."""
-    st.session_state.setdefault(FLASH_KEY, []).append((kind, message, table))
+    """Keep a message (plain text, escaped here) and optional table to show after the rerun."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, md_text(message), table))
 
 
 def show_flashes() -> None:
@@ -199,7 +220,7 @@ def object_picker(bucket: str, *, key: str) -> str | None:
     files = entries.loc[~entries["is_folder"], "key"].tolist()
     subfolders = entries.loc[entries["is_folder"], "key"].tolist()
     if subfolders:
-        st.caption("Folders here: " + ", ".join(f"`{f}`" for f in subfolders[:20]))
+        st.caption("Folders here: " + ", ".join(md_code(f) for f in subfolders[:20]))
     if not files:
         st.info("No objects directly in this folder. Type a folder above, e.g. one listed here.")
         return None

@@ -6,7 +6,7 @@ from moto import mock_aws
 
 from core import connection, demo_data
 from core.connection import Mode
-from tests.pages.conftest import RequestCounter, button, open_page, page_text
+from tests.pages.conftest import RequestCounter, button, open_page, page_text, plain
 from ui import adapter
 
 
@@ -56,18 +56,25 @@ def test_skipped_files_are_listed_with_reasons_and_columns_aligned(settings):
 def test_header_only_file_is_reported(settings):
     at = open_page("pages/report.py", connection_settings=settings, report_month=3)
     button(at, "Load 1 file(s)").click().run()
-    assert "None of the files could be used" in at.error[0].value
+    assert "None of the files could be used" in plain(at.error[0].value)
     assert at.dataframe[0].value.loc[0, "reason"] == "no data rows (header only)"
 
 
 def test_month_without_files_says_so(settings):
     at = open_page("pages/report.py", connection_settings=settings, report_month=7)
-    assert "No CSV files under '2019_jul'" in at.warning[0].value
+    assert "No CSV files under '2019_jul'" in plain(at.warning[0].value)
+
+
+def test_prefix_with_only_other_files_says_so(settings):
+    boto3.client("s3", region_name="us-east-1").put_object(Bucket="gid-requests", Key="2019_aug/readme.txt", Body=b"x")
+    at = open_page("pages/report.py", connection_settings=settings, report_month=8)
+    assert plain(at.warning[0].value) == ("No CSV files under '2019_aug' in 'gid-requests' (1 other object(s) there, "
+                                   "none ending in .csv). Check the month and the pattern.")
 
 
 def test_bad_pattern_is_a_sentence(settings):
     at = open_page("pages/report.py", connection_settings=settings, report_pattern="{yr}_{mon}")
-    assert "may use {year}, {mon}" in at.error[0].value
+    assert "may use {year}, {mon}" in plain(at.error[0].value)
 
 
 def test_rerun_after_loading_costs_no_requests(settings):

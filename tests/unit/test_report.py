@@ -184,3 +184,18 @@ def test_failed_artifact_leaves_the_previous_index(s3):
 def test_is_report_key():
     assert report.is_report_key("2019/jan/final_report.csv")
     assert not report.is_report_key("2019/jan/other.csv") and not report.is_report_key("index.html")
+
+
+def test_hostile_csvs_are_reported_not_fatal(s3):
+    ragged = b"service_name,status\nPothole,Closed\nGraffiti,New,extra,fields\n"
+    wide = (",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join("1" for _ in range(10_000)) + "\n").encode()
+    long_line = b"service_name," + b"x" * (100 * 1024 * 1024) + b"\n"
+    for key, body in {"h/ragged.csv": ragged, "h/wide.csv": wide, "h/long.csv": long_line, "h/good.csv": GOOD}.items():
+        s3.put_object(Bucket="seeded-bucket", Key=key, Body=body)
+    sources = report.list_sources(s3, "seeded-bucket", "h/").files
+    result = report.load_month(s3, "seeded-bucket", sources, required=("service_name",))
+    reasons = dict(zip(result.problems["key"], result.problems["reason"]))
+    assert reasons["h/ragged.csv"].startswith("not a readable CSV (Error tokenizing data")
+    assert reasons["h/wide.csv"] == "missing required column(s): service_name"
+    assert reasons["h/long.csv"] == "no data rows (header only)"
+    assert result.files_used == 1 and len(result.frame) == 3

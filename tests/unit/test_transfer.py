@@ -46,6 +46,20 @@ def test_plan_and_its_problems():
     assert "must not be empty" in transfer.plan_problems(plan)[0]
 
 
+def test_plan_warns_about_empty_files():
+    plan = transfer.plan_uploads([("empty.csv", 0), ("full.csv", 5)], "")
+    assert transfer.plan_warnings(plan) == ["empty.csv is empty (0 bytes): it will be stored as an empty object."]
+    assert transfer.plan_problems(plan) == []
+
+
+def test_plan_rejects_long_and_control_keys():
+    plan = transfer.plan_uploads([("a.csv", 1), ("b.csv", 1)], "")
+    plan.loc[0, "key"] = "x" * 1025
+    plan.loc[1, "key"] = "bad\tname.csv"
+    problems = transfer.plan_problems(plan)
+    assert "at most 1024 bytes" in problems[0] and "control characters" in problems[1]
+
+
 def test_parse_metadata():
     assert transfer.parse_metadata("Owner = team-a\n\nproject=x=y") == (("owner", "team-a"), ("project", "x=y"))
     for bad in ("novalue", "bad name=1", "=x", "k=é"):
