@@ -4,6 +4,7 @@ import logging
 
 import streamlit as st
 
+import ui
 from core.errors import CoreError
 from ui import adapter, widgets
 
@@ -22,7 +23,8 @@ page = st.navigation(
 
 try:
     widgets.connection_badge(adapter.current_settings())
-    page.run()
+    with ui.app_shell():
+        page.run()
 except CoreError as err:
     widgets.error_banner(err)
 except Exception:

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+import ui
 from core import objects, sharing
 from core.errors import CoreError
 from ui import adapter, widgets
+
+ui.require_app_shell()
 
 PREFIX_KEY = "browse_prefix"
 PREFIX_BUCKET_KEY = "browse_prefix_bucket"

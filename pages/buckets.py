@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+import ui
 from core import buckets
 from core.errors import CoreError
 from ui import adapter, widgets
+
+ui.require_app_shell()
 
 st.title("Buckets")
 widgets.show_flashes()

@@ -2,10 +2,13 @@
 
 import streamlit as st
 
+import ui
 from core import connection
 from core.connection import MODE_LABELS, Mode
 from core.errors import CoreError
 from ui import adapter, widgets
+
+ui.require_app_shell()
 
 SECRET_FIELDS = ("secret_access_key", "session_token", "access_key_id")
 RESULT_KEY = "connect_result"

@@ -7,10 +7,13 @@ import calendar
 
 import streamlit as st
 
+import ui
 from core import buckets, report
 from core.demo_data import REPORTS_BUCKET
 from core.errors import CoreError
 from ui import adapter, widgets
+
+ui.require_app_shell()
 
 LOADED_KEY = "report_loaded"
 PUBLISHED_KEY = "report_published"

@@ -8,9 +8,12 @@ import json
 
 import streamlit as st
 
+import ui
 from core import sharing
 from core.errors import CoreError
 from ui import adapter, widgets
+
+ui.require_app_shell()
 
 st.title("Share")
 widgets.show_flashes()

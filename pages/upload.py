@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+import ui
 from core import sharing, transfer
 from core.errors import CoreError
 from ui import adapter, widgets
+
+ui.require_app_shell()
 
 RESULTS_KEY = "upload_results"
 ROUND_KEY = "upload_round"  # bumped after an upload so the file picker starts empty

@@ -201,6 +201,7 @@ class RunningApp:
 
     url: str
     log_path: Path
+    pid: int = 0
 
     def log(self) -> str:
         """Everything the app printed so far."""
@@ -218,7 +219,7 @@ def start_app(tmp_path: Path) -> Iterator:
         log_path = tmp_path / f"streamlit-{port}.log"
         env = isolated_aws_environ(tmp_path, **env_overrides)
         processes.append(_start(_streamlit_command(port), f"{url}/_stcore/health", log_path, env))
-        return RunningApp(url, log_path)
+        return RunningApp(url, log_path, processes[-1].pid)
 
     yield start
     for process in processes:

@@ -44,3 +44,17 @@ def test_endpoint_that_never_answers_times_out_with_a_sentence(silent_server, mo
     monkeypatch.setattr(connection, "MAX_ATTEMPTS", 1)
     with pytest.raises(EndpointError, match="did not answer in time"):
         connection.check_identity(endpoint_settings(silent_server, "a", "b"))
+
+
+def test_sentinel_secret_is_in_no_exception_text(rclone_server, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    sentinel = "SENTINEL-exception-secret-31f7"
+    for key, secret, token in ((rclone_server.access_key_id, sentinel, ""), ("unknown-key", "x", sentinel)):
+        settings = endpoint_settings(rclone_server.url, key, secret, token)
+        with pytest.raises(CredentialsError) as caught:
+            connection.check_identity(settings)
+        texts = [str(caught.value), repr(caught.value), repr(settings), str(caught.value.__cause__)]
+        assert not [text for text in texts if sentinel in text]
+    assert sentinel not in caplog.text
