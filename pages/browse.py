@@ -113,9 +113,7 @@ with st.expander(f"Delete {len(chosen_keys)} selected object(s)", icon=":materia
         except CoreError as err:
             widgets.error_banner(err)
             st.stop()
-        adapter.forget_cached_reads()
         open_folder(prefix)
         failed = int((~results["deleted"]).sum())
-        widgets.flash("warning" if failed else "success",
-                      f"Deleted {len(results) - failed} object(s); {failed} failed.", results)
-        st.rerun()
+        widgets.written(f"Deleted {len(results) - failed} object(s); {failed} failed.",
+                        kind="warning" if failed else "success", table=results)

@@ -42,9 +42,7 @@ with st.form("create_bucket", enter_to_submit=True):
         except CoreError as err:
             widgets.error_banner(err)
         else:
-            adapter.forget_cached_reads()
-            widgets.flash("success", f"Created bucket '{name.strip()}' in {region}.")
-            st.rerun()
+            widgets.written(f"Created bucket '{name.strip()}' in {region}.")
 
 if table.empty:
     st.stop()
@@ -80,6 +78,4 @@ except CoreError as err:
     adapter.forget_cached_reads()
     widgets.error_banner(err)
     st.stop()
-adapter.forget_cached_reads()
-widgets.flash("success", f"Deleted bucket '{doomed}'.")
-st.rerun()
+widgets.written(f"Deleted bucket '{doomed}'.")

@@ -79,9 +79,7 @@ def visibility_section(key: str, *, is_public: bool) -> None:
         except CoreError as err:
             widgets.error_banner(err)
             return
-        adapter.forget_cached_reads()
-        widgets.flash("success", f"'{key}' is now {target}.")
-        st.rerun()
+        widgets.written(f"'{key}' is now {target}.")
 
 
 def policy_section(default_prefix: str) -> None:
@@ -103,9 +101,7 @@ def policy_section(default_prefix: str) -> None:
             widgets.error_banner(err)
             st.caption("If Block Public Access is on for this bucket or account, an administrator must relax it first.")
             return
-        adapter.forget_cached_reads()
-        widgets.flash("success", f"Bucket policy applied: {scope} is public.")
-        st.rerun()
+        widgets.written(f"Bucket policy applied: {scope} is public.")
 
 
 def download_section(key: str) -> None:

@@ -119,6 +119,13 @@ def flash(kind: str, message: str, table: pd.DataFrame | None = None) -> None:
     st.session_state.setdefault(FLASH_KEY, []).append((kind, md_text(message), table))
 
 
+def written(message: str, *, kind: str = "success", table: pd.DataFrame | None = None) -> None:
+    """After a write: drop every cached read, keep the message for the next run, rerun."""
+    adapter.forget_cached_reads()
+    flash(kind, message, table)
+    st.rerun()
+
+
 def show_flashes() -> None:
     """Show and forget the messages kept by ``flash``."""
     for kind, message, table in st.session_state.pop(FLASH_KEY, []):
