@@ -87,7 +87,9 @@ def start_sandbox() -> ConnectionSettings:
             return _settings
         if _server is not None:
             _server.stop()
-        from moto.server import ThreadedMotoServer  # heavy import: only when the sandbox is used
+        from moto.server import (
+            ThreadedMotoServer,  # heavy import: only when the sandbox is used
+        )
 
         # moto's HTTP server logs every request; the app's log is for the app.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)

@@ -14,8 +14,8 @@ ROUND_KEY = "upload_round"  # bumped after an upload so the file picker starts e
 
 st.title("Upload")
 if RESULTS_KEY in st.session_state:
-    message, table = st.session_state[RESULTS_KEY]
-    (st.warning if "failed" in message else st.success)(message)
+    kind, message, table = st.session_state[RESULTS_KEY]
+    getattr(st, kind)(message)
     widgets.upload_results_table(table)
 max_mb = st.get_option("server.maxUploadSize")
 st.caption(f"Up to {max_mb:,} MB per file (server.maxUploadSize). Files above 8 MB go up in parallel parts.")
@@ -86,6 +86,6 @@ table = transfer.results_table(results).assign(
 )
 failed = int((~table["ok"]).sum())
 summary = f"Uploaded {len(table) - failed} of {len(table)} file(s)" + (f"; {failed} failed." if failed else ".")
-st.session_state[RESULTS_KEY] = (summary, table)
+st.session_state[RESULTS_KEY] = ("warning" if failed else "success", summary, table)
 st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
 st.rerun()

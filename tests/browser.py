@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 IDLE_TIMEOUT = 60_000  # ms: the first run may start and seed the sandbox
@@ -57,3 +59,15 @@ def select_row(page: Page, table, text: str) -> None:
     box = table.locator("canvas").first.bounding_box()
     page.mouse.click(box["x"] + 16, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
     wait_idle(page)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def sandbox_endpoint(page: Page, app_url: str) -> str:
+    open_app(page, app_url, "connect")
+    text = page.locator("[data-testid='stMain']").inner_text()
+    return re.search(r"http://127\.0\.0\.1:\d+", text).group(0)

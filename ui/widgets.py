@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from core import objects
+from core import objects, report, transfer
 from core.connection import ConnectionSettings, Identity, Mode
 from core.errors import CoreError, EndpointError
 from ui import adapter
@@ -185,8 +185,6 @@ def _preview_body(preview: objects.Preview) -> None:
 
 def run_uploads(client, bucket: str, jobs: list, options) -> list:
     """Run core.transfer.upload_many, drawing one progress bar per file and one overall."""
-    from core import transfer
-
     overall = st.progress(0.0, text="Starting…")
     bars = {job.key: st.progress(0.0, text=job.key) for job in jobs}
     sizes = {job.key: max(job.size, 1) for job in jobs}
@@ -253,8 +251,6 @@ def links_made() -> pd.DataFrame:
 
 def run_month_load(client, bucket: str, sources: pd.DataFrame, *, required: tuple[str, ...]):
     """Run core.report.iter_load with a progress bar (files and bytes); return its LoadResult."""
-    from core import report
-
     bar = st.progress(0.0, text="Loading…")
     result = None
     for event in report.iter_load(client, bucket, sources, required=required):

@@ -6,8 +6,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from core.demo_data import daily_csv
-from tests.browser import click_and_wait, open_app, wait_idle
-from tests.e2e.test_upload_flow import choose, sandbox_endpoint
+from tests.browser import choose, click_and_wait, open_app, sandbox_endpoint, wait_idle
 from tests.helpers import fetch
 
 

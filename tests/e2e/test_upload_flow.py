@@ -1,14 +1,15 @@
 """Browser test of uploading: a public CSV and a private PNG, overwrite protection, browse."""
 
-import re
 
 from playwright.sync_api import Page, expect
 
 from tests.browser import (
+    choose,
     click_and_wait,
     grid,
     grid_cell,
     open_app,
+    sandbox_endpoint,
     select_row,
     wait_idle,
 )
@@ -21,12 +22,6 @@ PNG = bytes.fromhex(
 )
 
 
-def choose(page: Page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
-
-
 def start_upload(page: Page, app_url: str, path, visibility: str) -> None:
     open_app(page, app_url, "upload")
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
@@ -37,12 +32,6 @@ def start_upload(page: Page, app_url: str, path, visibility: str) -> None:
     wait_idle(page)
     page.get_by_text(visibility, exact=True).click()
     wait_idle(page)
-
-
-def sandbox_endpoint(page: Page, app_url: str) -> str:
-    open_app(page, app_url, "connect")
-    text = page.locator("[data-testid='stMain']").inner_text()
-    return re.search(r"http://127\.0\.0\.1:\d+", text).group(0)
 
 
 def test_upload_public_csv_and_private_png_then_browse(page, sandbox_app, tmp_path):
