@@ -199,3 +199,23 @@ def test_hostile_csvs_are_reported_not_fatal(s3):
     assert reasons["h/wide.csv"] == "missing required column(s): service_name"
     assert reasons["h/long.csv"] == "no data rows (header only)"
     assert result.files_used == 1 and len(result.frame) == 3
+
+
+def test_both_parsers_give_a_month_one_type_per_column():
+    # pyarrow reads the plain file; the quoted line break sends the other one to pandas' parser
+    plain = b"requested_datetime,service_name,status,note,empty\n2019-01-01 00:10:00,Pothole,,NA,\n2019-01-01 00:20:00,x,New,y,\n"
+    fallback = b'requested_datetime,service_name,status,note,empty\n2019-01-02 00:10:00,Graffiti,New,"two\nlines",\n'
+    frames = [report.parse_csv(body, ()) for body in (plain, fallback)]
+    assert [f.dtypes.astype(str).tolist() for f in frames] == [["str"] * 4 + ["float64"]] * 2
+    assert frames[0].loc[0, ["status", "note"]].isna().all()  # blank and "NA" are missing, as in pandas
+    assert frames[1].loc[0, "note"] == "two\nlines"
+
+
+@pytest.mark.parametrize(("body", "columns"), [
+    (b"a,a\n1,2\n", ["a", "a.1"]),
+    (b",a\n0,1\n", ["Unnamed: 0", "a"]),
+    (b"\xef\xbb\xbfa,b\n1,2\n", ["a", "b"]),
+    ("a,b\n1,\u00e9\n".encode("utf-16"), ["a", "b"]),
+])
+def test_header_names_follow_pandas_rules(body, columns):
+    assert report.parse_csv(body, ()).columns.tolist() == columns
