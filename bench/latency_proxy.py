@@ -1,8 +1,9 @@
 """A TCP proxy on loopback that adds a fixed delay to every request round trip.
 
 Real S3 answers after tens of milliseconds; loopback answers in microseconds and hides exactly
-the cost that concurrency saves. Each chunk the client sends waits ``delay`` seconds before it is
-forwarded, so every request/response exchange costs at least that much.
+the cost that concurrency saves. The first bytes a client sends after the server has answered
+(or on a new connection) wait ``delay`` seconds: that is one request's round trip. The rest of a
+request body streams on without delay, so a large upload pays the latency once, not per chunk.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ from __future__ import annotations
 import asyncio
 import threading
 
+CHUNK = 256 * 1024
+
 
 class LatencyProxy:
-    """Forward 127.0.0.1:<port> to ``upstream_port``, delaying client→server data."""
+    """Forward 127.0.0.1:<port> to ``upstream_port``, delaying the start of each request."""
 
     def __init__(self, upstream_port: int, delay: float) -> None:
         self.upstream_port, self.delay = upstream_port, delay
         self.loop = asyncio.new_event_loop()
         self.port = 0
+        self.requests = 0  # request round trips forwarded so far
         ready = threading.Event()
         self.thread = threading.Thread(target=self._serve, args=(ready,), daemon=True)
         self.thread.start()
@@ -34,11 +38,27 @@ class LatencyProxy:
         ready.set()
         self.loop.run_forever()
 
-    async def _pipe(self, reader, writer, delay: float) -> None:
+    async def _upstream(self, reader, writer, turn: dict) -> None:
+        """Client → server: wait once at the start of every request."""
         try:
-            while data := await reader.read(65536):
-                if delay:
-                    await asyncio.sleep(delay)
+            while data := await reader.read(CHUNK):
+                if turn["server_spoke"]:
+                    turn["server_spoke"] = False
+                    self.requests += 1
+                    if self.delay:
+                        await asyncio.sleep(self.delay)
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    @staticmethod
+    async def _downstream(reader, writer, turn: dict) -> None:
+        try:
+            while data := await reader.read(CHUNK):
+                turn["server_spoke"] = True
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, asyncio.CancelledError):
@@ -47,10 +67,15 @@ class LatencyProxy:
             writer.close()
 
     async def _handle(self, client_reader, client_writer) -> None:
-        server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        try:
+            server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        except OSError:
+            client_writer.close()
+            return
+        turn = {"server_spoke": True}  # a new connection starts with a request
         await asyncio.gather(
-            self._pipe(client_reader, server_writer, self.delay),
-            self._pipe(server_reader, client_writer, 0),
+            self._upstream(client_reader, server_writer, turn),
+            self._downstream(server_reader, client_writer, turn),
         )
 
     def close(self) -> None:

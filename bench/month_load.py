@@ -1,5 +1,5 @@
-"""Scenario 1: loading a month of daily CSVs, the app's loader against the seed's loop and
-the lower bound. Each method runs in its own process so its peak RSS is its own.
+"""Scenario 1: loading a month of daily CSVs: the app's loader, the seed's loop and the parallel
+fetch alone (half of the lower bound). Each method runs in its own process so its peak RSS is its own.
 
     python -m bench.month_load METHOD ENDPOINT BUCKET PREFIX   → prints {"seconds": …, "rows": …, "peak_rss_mb": …}
 """
@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import io
 import json
-import resource
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
+from bench.memory import peak_rss_mb
+from bench.servers import KEY, SECRET
 from core import connection, report
 from core.connection import Mode
 
 
 def client_for(endpoint: str):
-    settings = connection.make_settings(Mode.ENDPOINT, endpoint_url=endpoint, access_key_id="bench", secret_access_key="bench")
+    """The client the app would build for an S3-compatible endpoint."""
+    settings = connection.make_settings(Mode.ENDPOINT, endpoint_url=endpoint, access_key_id=KEY, secret_access_key=SECRET)
     return connection.make_client(settings)
 
 
@@ -54,8 +56,7 @@ def main() -> None:
     started = time.perf_counter()
     rows = METHODS[method](client, bucket, prefix)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "rows": rows, "peak_rss_mb": round(peak)}))
+    print(json.dumps({"seconds": seconds, "rows": rows, "peak_rss_mb": peak_rss_mb()}))
 
 
 if __name__ == "__main__":

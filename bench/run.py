@@ -1,131 +1,359 @@
-"""Run the benchmarks side by side in one run and write bench/RESULTS.md.
+"""Run every benchmark side by side in one run, print markdown tables and write bench/RESULTS.md.
 
-    python -m bench.run            # full sizes, ≥5 runs each (minutes)
+    python -m bench.run            # full sizes, median of 5 runs per cell (about half an hour)
     python -m bench.run --smoke    # tiny sizes, one run each: proves the harness works (CI)
 
-Scenario 1 (month load) is implemented; listing, transfers and reruns are still to come.
+Servers (moto server and ``rclone serve s3``) run as their own processes on loopback, each
+reached directly (0 ms) and through a proxy adding a delay per request round trip (20 ms).
+Within a scenario, the methods take turns in every round, so drift hits them alike.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
+import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import boto3
 import pandas as pd
-from botocore.config import Config
+import pyarrow
 
-from bench.latency_proxy import LatencyProxy
+from bench import peers, servers
+from bench.servers import KEY, SECRET, Server
 from core import demo_data, report
-from core.sandbox import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[1]
-BUCKET = "bench-month"
-METHODS = ("app", "seed", "fetch_only")
+MONTH_BUCKET, LIST_BUCKET, TRANSFER_BUCKET = "bench-month", "bench-list", "bench-transfer"
 
 
-def start_moto() -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    process = subprocess.Popen([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_until_listening(f"http://127.0.0.1:{port}")
-    return process, port
+@dataclasses.dataclass(frozen=True)
+class Sizes:
+    month_shapes: tuple[tuple[str, int, int], ...]  # (prefix, files, rows per file)
+    list_keys: tuple[int, ...]  # keys under one prefix; the largest is listed whole fewer times
+    big_file_mb: int
+    small_files: int
+    small_file_kb: int
+    runs: int
+    big_list_runs: int
 
 
-def seed(url: str, prefix: str, files: int, rows: int) -> list[bytes]:
-    """``files`` CSVs of ``rows`` synthetic requests each under ``prefix``; returns their bodies."""
-    client = boto3.session.Session(aws_access_key_id="bench", aws_secret_access_key="bench", region_name="us-east-1").client(
-        "s3", endpoint_url=url, config=Config(s3={"addressing_style": "path"}))
-    if BUCKET not in [b["Name"] for b in client.list_buckets()["Buckets"]]:
-        client.create_bucket(Bucket=BUCKET)
-    day = demo_data.daily_requests(dt.date(2019, 1, 1))
-    block = pd.concat([day] * (rows // len(day) + 1), ignore_index=True).head(rows)
-    body = block.to_csv(index=False).encode()
-    for number in range(files):
-        client.put_object(Bucket=BUCKET, Key=f"{prefix}/part_{number:04d}.csv", Body=body)
-    return [body] * files
+FULL = Sizes((("daily", 31, 20_000), ("hourly", 744, 834)), (10_000, 100_000), 1024, 500, 100, 5, 1)
+SMOKE = Sizes((("daily", 3, 200), ("hourly", 12, 20)), (300,), 4, 5, 10, 1, 1)
 
 
-def run_method(method: str, url: str, prefix: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "bench.month_load", method, url, BUCKET, prefix],
-                          cwd=ROOT, capture_output=True, text=True, check=True)
+def python_json(args: list[str], env: dict | None = None) -> dict:
+    """Run ``python -m bench.<module> …`` and return its last JSON line."""
+    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(args[:2])} failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def parse_only(bodies: list[bytes]) -> float:
+def timed_command(command: list[str], env: dict) -> float:
+    """Wall time of a peer's command, start-up included: that is what its user waits for."""
     started = time.perf_counter()
-    for body in bodies:
-        report.parse_csv(body, ())
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"{command[:3]} failed: {done.stderr[-2000:]}")
     return time.perf_counter() - started
 
 
-def month_load(url_for_latency: dict[float, str], shapes: list[tuple[str, int, int]], runs: int, moto_url: str) -> list[dict]:
-    rows_out = []
-    for label, files, rows in shapes:
-        prefix = f"{label}"
-        bodies = seed(moto_url, prefix, files, rows)
-        local_parse = statistics.median(parse_only(bodies) for _ in range(runs))
-        for latency, url in url_for_latency.items():
-            results = {m: [run_method(m, url, prefix) for _ in range(runs)] for m in METHODS}
-            median = {m: statistics.median(r["seconds"] for r in results[m]) for m in METHODS}
-            lower = max(median["fetch_only"], local_parse)
-            for method in ("app", "seed"):
-                rows_out.append({
-                    "scenario": f"month load: {files} files × {rows:,} rows", "latency_ms": int(latency * 1000),
-                    "method": {"app": "app loader", "seed": "seed loop"}[method],
-                    "median_s": round(median[method], 3),
-                    "vs_seed": round(median["seed"] / median[method], 2),
-                    "vs_lower_bound": round(median[method] / lower, 2),
-                    "peak_rss_mb": max(r["peak_rss_mb"] for r in results[method]),
-                })
-            rows_out.append({"scenario": f"month load: {files} files × {rows:,} rows", "latency_ms": int(latency * 1000),
-                             "method": "lower bound max(fetch ∥, parse)", "median_s": round(lower, 3),
-                             "vs_seed": round(median["seed"] / lower, 2), "vs_lower_bound": 1.0, "peak_rss_mb": None})
-    return rows_out
+def rounds(methods: dict[str, Callable[[], dict]], runs: int) -> dict[str, list[dict]]:
+    """Every method once per round, ``runs`` rounds."""
+    results = {name: [] for name in methods}
+    for _ in range(runs):
+        for name, method in methods.items():
+            results[name].append(method())
+    return results
 
+
+def median(results: list[dict], field: str = "seconds") -> float:
+    return statistics.median(r[field] for r in results)
+
+
+def peak(results: list[dict]) -> int | str:
+    values = [r["peak_rss_mb"] for r in results if "peak_rss_mb" in r]
+    return max(values) if values else ""
+
+
+# ---- scenario 1: month load -------------------------------------------------------------------
+
+def seed_month(server: Server, prefix: str, files: int, rows: int) -> list[bytes]:
+    """``files`` CSVs of ``rows`` synthetic requests under ``prefix``; returns their bodies."""
+    server.ensure_bucket(MONTH_BUCKET)
+    day = demo_data.daily_requests(dt.date(2019, 1, 1))
+    body = pd.concat([day] * (rows // len(day) + 1), ignore_index=True).head(rows).to_csv(index=False).encode()
+    client = server.client()
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: client.put_object(Bucket=MONTH_BUCKET, Key=f"{prefix}/part_{n:04d}.csv", Body=body),
+                      range(files)))
+    return [body] * files
+
+
+def local_parse_seconds(bodies: list[bytes]) -> float:
+    """Lower bound, part 2: the app's parser on bodies already in memory, as concurrently as it loads."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(report.LOAD_THREADS) as pool:
+        list(pool.map(lambda body: report.parse_csv(body, ()), bodies))
+    return time.perf_counter() - started
+
+
+def month_load(servers_: list[Server], sizes: Sizes, latencies: list[float]) -> list[dict]:
+    rows = []
+    for label, files, per_file in sizes.month_shapes:
+        for server in servers_:
+            bodies = seed_month(server, label, files, per_file)
+            parse = statistics.median(local_parse_seconds(bodies) for _ in range(sizes.runs))
+            for latency in latencies:
+                url = server.url_for(latency)
+                methods = {
+                    name: (lambda name=name: python_json(["bench.month_load", name, url, MONTH_BUCKET, label]))
+                    for name in ("app", "seed", "fetch_only")
+                }
+                methods["awswrangler"] = lambda: _wrangler(url, label)
+                results = rounds(methods, sizes.runs)
+                seconds = {name: median(r) for name, r in results.items()}
+                lower = max(seconds["fetch_only"], parse)
+                for name, title in (("app", "app loader"), ("seed", "seed loop"), ("awswrangler", "awswrangler read_csv")):
+                    rows.append({"shape": f"{files} files × {per_file:,} rows", "server": server.name,
+                                 "latency": f"{latency:g} ms", "method": title, "median s": round(seconds[name], 3),
+                                 "× faster than seed": round(seconds["seed"] / seconds[name], 2),
+                                 "÷ lower bound": round(seconds[name] / lower, 2), "peak RSS MB": peak(results[name]),
+                                 "rows": results[name][0]["rows"]})
+                rows.append({"shape": f"{files} files × {per_file:,} rows", "server": server.name,
+                             "latency": f"{latency:g} ms",
+                             "method": f"lower bound = max(fetch ∥ {seconds['fetch_only']:.3f}, parse {parse:.3f})",
+                             "median s": round(lower, 3), "× faster than seed": round(seconds["seed"] / lower, 2),
+                             "÷ lower bound": 1.0, "peak RSS MB": "", "rows": ""})
+    return rows
+
+
+def _wrangler(url: str, prefix: str) -> dict:
+    done = subprocess.run([peers.python(), str(ROOT / "bench" / "wrangler_load.py"), url, KEY, SECRET, MONTH_BUCKET,
+                           prefix], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"awswrangler failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ---- scenario 2: listing ----------------------------------------------------------------------
+
+def seeded_listing_server(sizes: Sizes, latency_ms: float) -> tuple[Server, dict[int, str]]:
+    """An rclone server over a folder already holding the keys: written as files, because through
+    the API 100 000 PUTs take minutes on either local server (and rclone caches what it listed)."""
+    root = Path(tempfile.mkdtemp(prefix="bench-rclone-list-"))
+    prefixes = {}
+    for keys in sizes.list_keys:
+        prefixes[keys] = f"keys{keys}/"
+        folder = root / LIST_BUCKET / prefixes[keys]
+        folder.mkdir(parents=True)
+        for number in range(keys):
+            (folder / f"object_{number:06d}.txt").write_bytes(b"x")
+    return servers.start_rclone(latency_ms, root), prefixes
+
+
+def listing(sizes: Sizes, latencies: list[float], latency_ms: float) -> list[dict]:
+    rows = []
+    aws = peers.aws_command()
+    server, prefixes = seeded_listing_server(sizes, latency_ms)
+    try:
+        for keys, prefix in prefixes.items():
+            runs = sizes.big_list_runs if keys == max(sizes.list_keys) and len(sizes.list_keys) > 1 else sizes.runs
+            for latency in latencies:
+                rows += _listing_rows(server, aws, keys, prefix, latency, runs)
+    finally:
+        server.stop()
+    return rows
+
+
+def _listing_rows(server: Server, aws: list[str], keys: int, prefix: str, latency: float, runs: int) -> list[dict]:
+    url = server.url_for(latency)
+    methods = {
+        name: (lambda name=name: python_json(["bench.listing", name, url, LIST_BUCKET, prefix]))
+        for name in ("first_screen", "whole_listing", "paginator")
+    }
+    methods["aws s3 ls"] = lambda: _aws_ls(aws, server, latency, prefix)
+    results = rounds(methods, runs)
+    base = median(results["paginator"])
+    return [{"keys": f"{keys:,}", "server": server.name, "latency": f"{latency:g} ms", "method": title,
+             "runs": runs, "median s": round(median(results[name]), 3),
+             "÷ bare paginator": round(median(results[name]) / base, 2),
+             "requests": results[name][0]["requests"], "keys listed": results[name][0]["keys"]}
+            for name, title in (("first_screen", "app: Browse first screen"),
+                                ("whole_listing", "app: Browse, Load more to the end"),
+                                ("paginator", "bare boto3 paginator"), ("aws s3 ls", "aws s3 ls --recursive"))]
+
+
+def _aws_ls(aws: list[str], server: Server, latency: float, prefix: str) -> dict:
+    before = server.proxy.requests
+    started = time.perf_counter()
+    done = subprocess.run([*aws, "s3", "ls", f"s3://{LIST_BUCKET}/{prefix}", "--recursive"],
+                          env=peers.aws_env(server.url_for(latency), KEY, SECRET), capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise RuntimeError(f"aws s3 ls failed: {done.stderr[-2000:]}")
+    requests = server.proxy.requests - before if latency else "(via proxy only)"
+    return {"seconds": seconds, "keys": len(done.stdout.splitlines()), "requests": requests}
+
+
+# ---- scenario 3: transfers --------------------------------------------------------------------
+
+def transfers(server: Server, sizes: Sizes, latencies: list[float]) -> list[dict]:
+    server.ensure_bucket(TRANSFER_BUCKET)
+    work = Path(tempfile.mkdtemp(prefix="bench-transfer-"))
+    rows = []
+    try:
+        big = work / "big.bin"
+        with big.open("wb") as out:
+            for _ in range(sizes.big_file_mb):
+                out.write(os.urandom(1024 * 1024))
+        small = work / "small"
+        small.mkdir()
+        for number in range(sizes.small_files):
+            (small / f"file_{number:04d}.bin").write_bytes(os.urandom(sizes.small_file_kb * 1024))
+        aws = peers.aws_command()
+        counter = iter(range(1_000_000))
+        for latency in latencies:
+            url = server.url_for(latency)
+            aws_env, rclone_env = peers.aws_env(url, KEY, SECRET), peers.rclone_env(url, KEY, SECRET)
+            for what, source, size in ((f"upload 1 file of {sizes.big_file_mb} MB", big, big.stat().st_size),
+                                       (f"upload {sizes.small_files} files of {sizes.small_file_kb} KB", small,
+                                        sizes.small_files * sizes.small_file_kb * 1024)):
+                def dest(tool: str) -> str:
+                    return f"{tool}/{next(counter)}"  # a fresh prefix per run: nothing to skip or overwrite
+                recursive = ["--recursive"] if source.is_dir() else []
+                target = "" if source.is_dir() else source.name
+                methods = {
+                    "app": lambda: python_json(["bench.transfers", "upload", url, TRANSFER_BUCKET, dest("app"), str(source)]),
+                    "aws s3 cp": lambda: {"seconds": timed_command(
+                        [*aws, "s3", "cp", str(source), f"s3://{TRANSFER_BUCKET}/{dest('aws')}/{target}", *recursive,
+                         "--only-show-errors"], aws_env)},
+                    "rclone copy": lambda: {"seconds": timed_command(
+                        [str(peers.RCLONE), "copy", str(source), f"bench:{TRANSFER_BUCKET}/{dest('rclone')}",
+                         "--config", "/dev/null"], rclone_env)},
+                }
+                rows += _transfer_rows(what, server, latency, size, rounds(methods, sizes.runs))
+            key = f"seeded/{big.name}"
+            server.client().upload_file(str(big), TRANSFER_BUCKET, key)
+            out = work / "out"
+
+            def fresh_out() -> Path:
+                shutil.rmtree(out, ignore_errors=True)
+                out.mkdir()
+                return out
+            methods = {
+                "app": lambda: python_json(["bench.transfers", "download", url, TRANSFER_BUCKET, key, str(fresh_out() / "big.bin")]),
+                "aws s3 cp": lambda: {"seconds": timed_command(
+                    [*aws, "s3", "cp", f"s3://{TRANSFER_BUCKET}/{key}", str(fresh_out() / "big.bin"), "--only-show-errors"],
+                    aws_env)},
+                "rclone copy": lambda: {"seconds": timed_command(
+                    [str(peers.RCLONE), "copy", f"bench:{TRANSFER_BUCKET}/{key}", str(fresh_out()), "--config", "/dev/null"],
+                    rclone_env)},
+            }
+            rows += _transfer_rows(f"download 1 file of {sizes.big_file_mb} MB", server, latency, big.stat().st_size,
+                                   rounds(methods, sizes.runs))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def _transfer_rows(what: str, server: Server, latency: float, size: int, results: dict[str, list[dict]]) -> list[dict]:
+    seconds = {name: median(r) for name, r in results.items()}
+    best_peer = min(v for name, v in seconds.items() if name != "app")
+    return [{"transfer": what, "server": server.name, "latency": f"{latency:g} ms", "method": name,
+             "median s": round(value, 3), "MB/s": round(size / value / 1e6, 1),
+             "× best peer's throughput": round(best_peer / value, 2), "peak RSS MB": peak(results[name])}
+            for name, value in seconds.items()]
+
+
+# ---- scenario 4: reruns -----------------------------------------------------------------------
+
+def reruns(server: Server) -> list[dict]:
+    port = server.url.rsplit(":", 1)[1]
+    done = subprocess.run([sys.executable, "-m", "bench.reruns", port], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"reruns failed: {done.stderr[-2000:]}")
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+# ---- output -----------------------------------------------------------------------------------
 
 def markdown(rows: list[dict]) -> str:
-    header = "| scenario | latency | method | median s | × faster than seed | × lower bound | peak RSS MB |\n|---|---|---|---|---|---|---|\n"
-    return header + "\n".join(
-        f"| {r['scenario']} | {r['latency_ms']} ms | {r['method']} | {r['median_s']} | {r['vs_seed']} | "
-        f"{r['vs_lower_bound']} | {r['peak_rss_mb'] if r['peak_rss_mb'] is not None else ''} |" for r in rows)
+    if not rows:
+        return "(no rows)\n"
+    columns = list(rows[0])
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(str(row.get(c, "")) for c in columns) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def startup_seconds() -> dict[str, float]:
+    """How long each peer CLI takes to do nothing: part of every peer time in scenario 3."""
+    env = peers.aws_env("http://127.0.0.1:9", KEY, SECRET)
+    return {"aws --version": round(statistics.median(timed_command([*peers.aws_command(), "--version"], env)
+                                                   for _ in range(3)), 3),
+            "rclone version": round(statistics.median(timed_command([str(peers.RCLONE), "version"], env)
+                                                    for _ in range(3)), 3)}
+
+
+def machine() -> str:
+    peers_versions = subprocess.run([peers.python(), "-c", "import awswrangler, botocore; from awscli import __version__ as a;"
+                                     "print(f'awswrangler {awswrangler.__version__}, awscli {a}, botocore {botocore.__version__}')"],
+                                    capture_output=True, text=True).stdout.strip()
+    rclone = subprocess.run([str(peers.RCLONE), "version"], capture_output=True, text=True).stdout.splitlines()[0]
+    return (f"{platform.machine()}, {os.cpu_count()} CPUs, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2**30} GiB RAM, "
+            f"{platform.system()} {platform.release()}; Python {platform.python_version()}, pandas {pd.__version__}, "
+            f"pyarrow {pyarrow.__version__}, boto3 {boto3.__version__}; peers: {peers_versions}, {rclone}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run each")
     parser.add_argument("--latency-ms", type=float, default=20)
+    parser.add_argument("--only", nargs="*", choices=["month", "listing", "transfers", "reruns"],
+                        default=["month", "listing", "transfers", "reruns"])
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
-    shapes = [("daily", 3, 200), ("hourly", 12, 20)] if args.smoke else [("daily", 31, 20_000), ("hourly", 744, 834)]
-    runs = 1 if args.smoke else 5
-    moto, port = start_moto()
-    proxies = []
+    sizes = SMOKE if args.smoke else FULL
+    latencies = [0.0, args.latency_ms]
+    peers.ensure_venv()
+    started = time.perf_counter()
+    moto, rclone = servers.start_moto(args.latency_ms), servers.start_rclone(args.latency_ms)
+    sections = []
     try:
-        proxy = LatencyProxy(port, args.latency_ms / 1000)
-        proxies.append(proxy)
-        urls = {0.0: f"http://127.0.0.1:{port}", args.latency_ms / 1000: proxy.url}
-        rows = month_load(urls, shapes, runs, f"http://127.0.0.1:{port}")
+        if "month" in args.only:
+            sections.append(("1. Month load", month_load([moto, rclone], sizes, latencies)))
+        if "listing" in args.only:
+            sections.append(("2. Listing one prefix", listing(sizes, latencies, args.latency_ms)))
+        if "transfers" in args.only:
+            sections.append(("3. Transfers", transfers(rclone, sizes, latencies)))
+        if "reruns" in args.only:
+            sections.append(("4. Reruns that change nothing", reruns(moto)))
     finally:
-        for proxy in proxies:
-            proxy.close()
-        moto.terminate()
-        moto.wait()
-    table = markdown(rows)
-    print(table)
-    header = (f"# Benchmark results\n\n{'Smoke run (tiny sizes, 1 run each): not a measurement.' if args.smoke else ''}\n\n"
-              f"- date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M UTC}\n- machine: {platform.machine()}, "
-              f"{platform.processor() or 'cpu'}, Python {platform.python_version()}, pandas {pd.__version__}, "
-              f"boto3 {boto3.__version__}\n- runs: median of {runs} per cell; latency injected per request round "
-              f"trip: {args.latency_ms:g} ms\n\n")
-    Path(args.output).write_text(header + table + "\n")
+        moto.stop()
+        rclone.stop()
+    body = "".join(f"## {title}\n\n{markdown(rows)}\n" for title, rows in sections)
+    print(body)
+    header = (f"# Benchmark results\n\n{'**Smoke run** (tiny sizes, 1 run each): proves the harness, measures nothing.' if args.smoke else ''}\n\n"
+              f"- date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M UTC}; whole run {time.perf_counter() - started:.0f} s\n"
+              f"- machine: {machine()}\n"
+              f"- runs: median of {sizes.runs} per cell unless a row says otherwise; methods take turns in each round\n"
+              f"- latency: 0 ms = straight to the server on loopback; {args.latency_ms:g} ms = through bench/latency_proxy.py, "
+              f"which delays the start of every request by that much\n"
+              f"- peer CLI start-up, included in their times: {startup_seconds()}\n\n")
+    Path(args.output).write_text(header + body)
 
 
 if __name__ == "__main__":
