@@ -1,7 +1,7 @@
 """Scenario 1: loading a month of daily CSVs: the app's loader, the seed's loop and the parallel
 fetch alone (half of the lower bound). Each method runs in its own process so its peak RSS is its own.
 
-    python -m bench.month_load METHOD ENDPOINT BUCKET PREFIX   → prints {"seconds": …, "rows": …, "peak_rss_mb": …}
+    python -m bench.month_load METHOD ENDPOINT BUCKET PREFIX   → prints {"seconds": …, "rows": …, "peak_rss_mb": …, "cpu_s": …}
 """
 
 from __future__ import annotations
@@ -53,10 +53,10 @@ METHODS = {"app": app_loader, "seed": seed_loop, "fetch_only": fetch_only}
 def main() -> None:
     method, endpoint, bucket, prefix = sys.argv[1:5]
     client = client_for(endpoint)
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), time.process_time()
     rows = METHODS[method](client, bucket, prefix)
-    seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "rows": rows, "peak_rss_mb": peak_rss_mb()}))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_before
+    print(json.dumps({"seconds": seconds, "rows": rows, "peak_rss_mb": peak_rss_mb(), "cpu_s": cpu}))
 
 
 if __name__ == "__main__":

@@ -61,13 +61,23 @@ def python_json(args: list[str], env: dict | None = None) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def timed_command(command: list[str], env: dict) -> float:
-    """Wall time of a peer's command, start-up included: that is what its user waits for."""
+GNU_TIME = shutil.which("time", path="/usr/bin:/bin")  # its own footprint is tiny, so %M is the peer's
+
+
+def timed_command(command: list[str], env: dict) -> dict:
+    """Wall time of a peer's command, start-up included (that is what its user waits for), and its
+    peak RSS when GNU time is there to report it."""
+    wrapped = [GNU_TIME, "-f", "peak_kb=%M", *command] if GNU_TIME else command
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    done = subprocess.run(wrapped, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
     if done.returncode:
         raise RuntimeError(f"{command[:3]} failed: {done.stderr[-2000:]}")
-    return time.perf_counter() - started
+    result = {"seconds": seconds}
+    marks = [line for line in done.stderr.splitlines() if line.startswith("peak_kb=")]
+    if marks:
+        result["peak_rss_mb"] = round(int(marks[-1].removeprefix("peak_kb=")) / 1024)
+    return result
 
 
 def rounds(methods: dict[str, Callable[[], dict]], runs: int) -> dict[str, list[dict]]:
@@ -110,6 +120,15 @@ def local_parse_seconds(bodies: list[bytes]) -> float:
     return time.perf_counter() - started
 
 
+def with_server_cpu(server: Server, method: Callable[[], dict]) -> Callable[[], dict]:
+    """``method``, its result extended by the CPU time the server spent meanwhile."""
+    def measured() -> dict:
+        before = server.cpu_seconds()
+        result = method()
+        return {**result, "server_cpu_s": server.cpu_seconds() - before}
+    return measured
+
+
 def month_load(servers_: list[Server], sizes: Sizes, latencies: list[float]) -> list[dict]:
     rows = []
     for label, files, per_file in sizes.month_shapes:
@@ -117,26 +136,35 @@ def month_load(servers_: list[Server], sizes: Sizes, latencies: list[float]) -> 
             bodies = seed_month(server, label, files, per_file)
             parse = statistics.median(local_parse_seconds(bodies) for _ in range(sizes.runs))
             for latency in latencies:
-                url = server.url_for(latency)
-                methods = {
-                    name: (lambda name=name: python_json(["bench.month_load", name, url, MONTH_BUCKET, label]))
-                    for name in ("app", "seed", "fetch_only")
-                }
-                methods["awswrangler"] = lambda: _wrangler(url, label)
-                results = rounds(methods, sizes.runs)
-                seconds = {name: median(r) for name, r in results.items()}
-                lower = max(seconds["fetch_only"], parse)
-                for name, title in (("app", "app loader"), ("seed", "seed loop"), ("awswrangler", "awswrangler read_csv")):
-                    rows.append({"shape": f"{files} files × {per_file:,} rows", "server": server.name,
-                                 "latency": f"{latency:g} ms", "method": title, "median s": round(seconds[name], 3),
-                                 "× faster than seed": round(seconds["seed"] / seconds[name], 2),
-                                 "÷ lower bound": round(seconds[name] / lower, 2), "peak RSS MB": peak(results[name]),
-                                 "rows": results[name][0]["rows"]})
-                rows.append({"shape": f"{files} files × {per_file:,} rows", "server": server.name,
-                             "latency": f"{latency:g} ms",
-                             "method": f"lower bound = max(fetch ∥ {seconds['fetch_only']:.3f}, parse {parse:.3f})",
-                             "median s": round(lower, 3), "× faster than seed": round(seconds["seed"] / lower, 2),
-                             "÷ lower bound": 1.0, "peak RSS MB": "", "rows": ""})
+                rows += _month_rows(server, label, files, per_file, latency, parse, sizes.runs)
+    return rows
+
+
+def _month_rows(server: Server, label: str, files: int, per_file: int, latency: float, parse: float,
+                runs: int) -> list[dict]:
+    url = server.url_for(latency)
+    methods = {
+        name: with_server_cpu(server, lambda name=name: python_json(["bench.month_load", name, url, MONTH_BUCKET, label]))
+        for name in ("app", "seed", "fetch_only")
+    }
+    methods["awswrangler"] = with_server_cpu(server, lambda: _wrangler(url, label))
+    results = rounds(methods, runs)
+    seconds = {name: median(r) for name, r in results.items()}
+    lower = max(seconds["fetch_only"], parse)
+    shape = {"shape": f"{files} files × {per_file:,} rows", "server": server.name, "latency": f"{latency:g} ms"}
+    rows = []
+    for name, title in (("app", "app loader"), ("seed", "seed loop"), ("awswrangler", "awswrangler read_csv")):
+        client_cpu, server_cpu = median(results[name], "cpu_s"), median(results[name], "server_cpu_s")
+        rows.append({**shape, "method": title, "median s": round(seconds[name], 3),
+                     "× faster than seed": round(seconds["seed"] / seconds[name], 2),
+                     "÷ lower bound": round(seconds[name] / lower, 2), "peak RSS MB": peak(results[name]),
+                     "CPU s client + server": f"{client_cpu:.2f} + {server_cpu:.2f}",
+                     # 2.0 on two cores: nothing left to overlap, the run is CPU-bound
+                     "cores busy": round((client_cpu + server_cpu) / seconds[name], 2),
+                     "rows": results[name][0]["rows"]})
+    rows.append({**shape, "method": f"lower bound = max(fetch ∥ {seconds['fetch_only']:.3f}, parse {parse:.3f})",
+                 "median s": round(lower, 3), "× faster than seed": round(seconds["seed"] / lower, 2),
+                 "÷ lower bound": 1.0, "peak RSS MB": "", "CPU s client + server": "", "cores busy": "", "rows": ""})
     return rows
 
 
@@ -237,12 +265,12 @@ def transfers(server: Server, sizes: Sizes, latencies: list[float]) -> list[dict
                 target = "" if source.is_dir() else source.name
                 methods = {
                     "app": lambda: python_json(["bench.transfers", "upload", url, TRANSFER_BUCKET, dest("app"), str(source)]),
-                    "aws s3 cp": lambda: {"seconds": timed_command(
+                    "aws s3 cp": lambda: timed_command(
                         [*aws, "s3", "cp", str(source), f"s3://{TRANSFER_BUCKET}/{dest('aws')}/{target}", *recursive,
-                         "--only-show-errors"], aws_env)},
-                    "rclone copy": lambda: {"seconds": timed_command(
+                         "--only-show-errors"], aws_env),
+                    "rclone copy": lambda: timed_command(
                         [str(peers.RCLONE), "copy", str(source), f"bench:{TRANSFER_BUCKET}/{dest('rclone')}",
-                         "--config", "/dev/null"], rclone_env)},
+                         "--config", "/dev/null"], rclone_env),
                 }
                 rows += _transfer_rows(what, server, latency, size, rounds(methods, sizes.runs))
             key = f"seeded/{big.name}"
@@ -255,12 +283,12 @@ def transfers(server: Server, sizes: Sizes, latencies: list[float]) -> list[dict
                 return out
             methods = {
                 "app": lambda: python_json(["bench.transfers", "download", url, TRANSFER_BUCKET, key, str(fresh_out() / "big.bin")]),
-                "aws s3 cp": lambda: {"seconds": timed_command(
+                "aws s3 cp": lambda: timed_command(
                     [*aws, "s3", "cp", f"s3://{TRANSFER_BUCKET}/{key}", str(fresh_out() / "big.bin"), "--only-show-errors"],
-                    aws_env)},
-                "rclone copy": lambda: {"seconds": timed_command(
+                    aws_env),
+                "rclone copy": lambda: timed_command(
                     [str(peers.RCLONE), "copy", f"bench:{TRANSFER_BUCKET}/{key}", str(fresh_out()), "--config", "/dev/null"],
-                    rclone_env)},
+                    rclone_env),
             }
             rows += _transfer_rows(f"download 1 file of {sizes.big_file_mb} MB", server, latency, big.stat().st_size,
                                    rounds(methods, sizes.runs))
@@ -302,9 +330,9 @@ def markdown(rows: list[dict]) -> str:
 def startup_seconds() -> dict[str, float]:
     """How long each peer CLI takes to do nothing: part of every peer time in scenario 3."""
     env = peers.aws_env("http://127.0.0.1:9", KEY, SECRET)
-    return {"aws --version": round(statistics.median(timed_command([*peers.aws_command(), "--version"], env)
+    return {"aws --version": round(statistics.median(timed_command([*peers.aws_command(), "--version"], env)["seconds"]
                                                    for _ in range(3)), 3),
-            "rclone version": round(statistics.median(timed_command([str(peers.RCLONE), "version"], env)
+            "rclone version": round(statistics.median(timed_command([str(peers.RCLONE), "version"], env)["seconds"]
                                                     for _ in range(3)), 3)}
 
 
@@ -324,9 +352,12 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=20)
     parser.add_argument("--only", nargs="*", choices=["month", "listing", "transfers", "reruns"],
                         default=["month", "listing", "transfers", "reruns"])
+    parser.add_argument("--runs", type=int, help="runs per cell instead of 5 (or 1 with --smoke)")
+    parser.add_argument("--big-file-mb", type=int, help="size of the one-file transfer instead of 1024 MB")
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else FULL
+    sizes = dataclasses.replace(sizes, runs=args.runs or sizes.runs, big_file_mb=args.big_file_mb or sizes.big_file_mb)
     latencies = [0.0, args.latency_ms]
     peers.ensure_venv()
     started = time.perf_counter()

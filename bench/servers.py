@@ -4,6 +4,7 @@ process on loopback, each also reachable through a latency-injecting proxy."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,11 @@ class Server:
         client = self.client()
         if bucket not in [b["Name"] for b in client.list_buckets().get("Buckets", [])]:
             client.create_bucket(Bucket=bucket)
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (user + system)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         """Stop the proxy and the server, remove rclone's directory."""

@@ -17,10 +17,11 @@ def main() -> None:
     endpoint, key, secret, bucket, prefix = sys.argv[1:6]
     wr.config.s3_endpoint_url = endpoint
     session = boto3.session.Session(aws_access_key_id=key, aws_secret_access_key=secret, region_name="us-east-1")
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), time.process_time()
     frame = wr.s3.read_csv(f"s3://{bucket}/{prefix}", path_suffix=".csv", use_threads=True, boto3_session=session)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "rows": len(frame), "peak_rss_mb": peak_rss_mb()}))
+    print(json.dumps({"seconds": seconds, "rows": len(frame), "peak_rss_mb": peak_rss_mb(),
+                      "cpu_s": time.process_time() - cpu_before}))
 
 
 if __name__ == "__main__":

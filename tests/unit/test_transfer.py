@@ -172,8 +172,7 @@ def test_acl_disabled_bucket_gives_the_explanation_and_private_still_works():
             "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}})
         access = sharing.public_access(client, "modern-bucket")
         stub.add_client_error("put_object", "AccessControlListNotSupported", http_status_code=400)
-        stub.add_response("put_object", {"ETag": '"x"'})
-        stub.add_response("head_object", {"ContentLength": 2, "ChecksumCRC32": "AAAA"})
+        stub.add_response("put_object", {"ETag": '"x"', "ChecksumCRC32": "AAAA"})
         _, public = run(client, "modern-bucket", [UploadJob("p.csv", io.BytesIO(b"a\n"), 2, "text/csv")],
                         UploadOptions(public=True))
         _, private = run(client, "modern-bucket", [UploadJob("p.csv", io.BytesIO(b"a\n"), 2, "text/csv")])
@@ -206,3 +205,23 @@ def test_public_access_of_a_legacy_bucket_allows_acls():
     client.create_bucket(Bucket="legacy")
     access = sharing.public_access(client, "legacy")
     assert access.public_acl_possible is True and access.explanation() == ""
+
+
+def test_small_files_cost_one_request_each_and_carry_the_servers_checksum(s3):
+    calls = []
+    s3.meta.events.register("before-call.s3", lambda model, **kw: calls.append(model.name))
+    jobs = [UploadJob(f"small/{n}.txt", io.BytesIO(b"x" * 100), 100, "text/plain") for n in range(20)]
+    progress, results = run(s3, "seeded-bucket", jobs)
+    assert calls == ["PutObject"] * 20
+    assert all(r.ok and r.size == 100 and r.checksum.startswith("CRC32 ") for r in results.values())
+    assert progress[-1].done_bytes == 2000
+
+
+def test_small_file_failing_while_read_is_reported_and_not_stored(s3):
+    jobs = [UploadJob("broken.txt", BreaksHalfway(b"a" * 1000, 0), 1000, "text/plain"),
+            UploadJob("fine.txt", io.BytesIO(b"ok"), 2, "text/plain")]
+    _, results = run(s3, "seeded-bucket", jobs)
+    assert results["fine.txt"].ok
+    assert not results["broken.txt"].ok and "reading the file failed" in results["broken.txt"].error
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="seeded-bucket")["Contents"]]
+    assert "broken.txt" not in keys
