@@ -50,9 +50,19 @@ def fetch_only(client, bucket: str, prefix: str) -> int:
 METHODS = {"app": app_loader, "seed": seed_loop, "fetch_only": fetch_only}
 
 
+TINY_CSV = b"a,b\n1,x\n"
+# The app is a long-running server: its libraries are loaded and its client has talked to S3
+# before anyone loads a month. Every method gets the same head start: one request on its client
+# and its parser run once on a two-line CSV, outside the clock.
+WARM_UP = {"app": lambda: report.parse_csv(TINY_CSV, ()), "seed": lambda: pd.read_csv(io.BytesIO(TINY_CSV)),
+           "fetch_only": lambda: None}
+
+
 def main() -> None:
     method, endpoint, bucket, prefix = sys.argv[1:5]
     client = client_for(endpoint)
+    client.list_buckets()
+    WARM_UP[method]()
     started, cpu_before = time.perf_counter(), time.process_time()
     rows = METHODS[method](client, bucket, prefix)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_before

@@ -67,7 +67,7 @@ GNU_TIME = shutil.which("time", path="/usr/bin:/bin")  # its own footprint is ti
 def timed_command(command: list[str], env: dict) -> dict:
     """Wall time of a peer's command, start-up included (that is what its user waits for), and its
     peak RSS when GNU time is there to report it."""
-    wrapped = [GNU_TIME, "-f", "peak_kb=%M", *command] if GNU_TIME else command
+    wrapped = [GNU_TIME, "-f", "peak_kb=%M cpu_s=%U+%S", *command] if GNU_TIME else command
     started = time.perf_counter()
     done = subprocess.run(wrapped, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
@@ -76,7 +76,9 @@ def timed_command(command: list[str], env: dict) -> dict:
     result = {"seconds": seconds}
     marks = [line for line in done.stderr.splitlines() if line.startswith("peak_kb=")]
     if marks:
-        result["peak_rss_mb"] = round(int(marks[-1].removeprefix("peak_kb=")) / 1024)
+        peak_kb, cpu = marks[-1].split()
+        result["peak_rss_mb"] = round(int(peak_kb.removeprefix("peak_kb=")) / 1024)
+        result["cpu_s"] = sum(float(part) for part in cpu.removeprefix("cpu_s=").split("+"))
     return result
 
 
@@ -272,6 +274,7 @@ def transfers(server: Server, sizes: Sizes, latencies: list[float]) -> list[dict
                         [str(peers.RCLONE), "copy", str(source), f"bench:{TRANSFER_BUCKET}/{dest('rclone')}",
                          "--config", "/dev/null"], rclone_env),
                 }
+                methods = {name: with_server_cpu(server, method) for name, method in methods.items()}
                 rows += _transfer_rows(what, server, latency, size, rounds(methods, sizes.runs))
             key = f"seeded/{big.name}"
             server.client().upload_file(str(big), TRANSFER_BUCKET, key)
@@ -290,6 +293,7 @@ def transfers(server: Server, sizes: Sizes, latencies: list[float]) -> list[dict
                     [str(peers.RCLONE), "copy", f"bench:{TRANSFER_BUCKET}/{key}", str(fresh_out()), "--config", "/dev/null"],
                     rclone_env),
             }
+            methods = {name: with_server_cpu(server, method) for name, method in methods.items()}
             rows += _transfer_rows(f"download 1 file of {sizes.big_file_mb} MB", server, latency, big.stat().st_size,
                                    rounds(methods, sizes.runs))
     finally:
@@ -300,10 +304,17 @@ def transfers(server: Server, sizes: Sizes, latencies: list[float]) -> list[dict
 def _transfer_rows(what: str, server: Server, latency: float, size: int, results: dict[str, list[dict]]) -> list[dict]:
     seconds = {name: median(r) for name, r in results.items()}
     best_peer = min(v for name, v in seconds.items() if name != "app")
-    return [{"transfer": what, "server": server.name, "latency": f"{latency:g} ms", "method": name,
-             "median s": round(value, 3), "MB/s": round(size / value / 1e6, 1),
-             "× best peer's throughput": round(best_peer / value, 2), "peak RSS MB": peak(results[name])}
-            for name, value in seconds.items()]
+    rows = []
+    for name, value in seconds.items():
+        has_cpu = all("cpu_s" in r for r in results[name])
+        client_cpu = median(results[name], "cpu_s") if has_cpu else None
+        server_cpu = median(results[name], "server_cpu_s")
+        rows.append({"transfer": what, "server": server.name, "latency": f"{latency:g} ms", "method": name,
+                     "median s": round(value, 3), "MB/s": round(size / value / 1e6, 1),
+                     "× best peer's throughput": round(best_peer / value, 2), "peak RSS MB": peak(results[name]),
+                     "CPU s client + server": f"{client_cpu:.2f} + {server_cpu:.2f}" if has_cpu else "",
+                     "cores busy": round((client_cpu + server_cpu) / value, 2) if has_cpu else ""})
+    return rows
 
 
 # ---- scenario 4: reruns -----------------------------------------------------------------------

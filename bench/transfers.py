@@ -3,7 +3,7 @@ already running when a user clicks, so interpreter start-up is not part of it).
 
     python -m bench.transfers upload ENDPOINT BUCKET PREFIX PATH      (a file, or a folder of files)
     python -m bench.transfers download ENDPOINT BUCKET KEY PATH       (one object, the app's route above 200 MB)
-    → prints {"seconds": …, "bytes": …, "peak_rss_mb": …}
+    → prints {"seconds": …, "bytes": …, "peak_rss_mb": …, "cpu_s": …}
 """
 
 from __future__ import annotations
@@ -46,10 +46,11 @@ def download(client, bucket: str, key: str, path: Path) -> int:
 def main() -> None:
     action, endpoint, bucket, name, path = sys.argv[1:6]
     client = client_for(endpoint)
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), time.process_time()
     moved = {"upload": upload, "download": download}[action](client, bucket, name, Path(path))
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "bytes": moved, "peak_rss_mb": peak_rss_mb()}))
+    print(json.dumps({"seconds": seconds, "bytes": moved, "peak_rss_mb": peak_rss_mb(),
+                      "cpu_s": time.process_time() - cpu_before}))
 
 
 if __name__ == "__main__":

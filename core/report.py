@@ -108,7 +108,7 @@ _ARROW_CONVERT = pacsv.ConvertOptions(timestamp_parsers=["\x01never a timestamp"
 _ARROW_READ = pacsv.ReadOptions(use_threads=False)
 
 
-def _read_table(body: bytes) -> pd.DataFrame:
+def _read_table(body: bytes) -> pa.Table:
     """pyarrow's parser (2-4x pandas' C parser here, GIL released); pandas' for files it refuses,
     e.g. quoted line breaks or ragged rows, so those still load."""
     try:
@@ -118,26 +118,40 @@ def _read_table(body: bytes) -> pd.DataFrame:
     names = table.column_names if table is not None else []
     # pandas names blank and repeated headers ("Unnamed: 0", "x.1"); pyarrow keeps them as they are
     if table is None or "" in names or len(set(names)) != len(names):
-        return pd.read_csv(io.BytesIO(body), low_memory=False)
+        frame = pd.read_csv(io.BytesIO(body), low_memory=False)
+        try:
+            return pa.Table.from_pandas(frame, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # a column pandas left as mixed Python objects
+            return pa.Table.from_pandas(frame.astype({c: "str" for c in frame.columns if frame[c].dtype == object}),
+                                        preserve_index=False)
+    return table
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
     # an all-blank column is float NaN in pandas, a "null" type (object None) in pyarrow
-    schema = pa.schema([f.with_type(pa.float64()) if pa.types.is_null(f.type) else f for f in table.schema])
-    return table.cast(schema).to_pandas()
+    if any(pa.types.is_null(f.type) for f in table.schema):
+        table = table.cast(pa.schema([f.with_type(pa.float64()) if pa.types.is_null(f.type) else f for f in table.schema]))
+    return table.to_pandas()
+
+
+def _parse_table(body: bytes, required: tuple[str, ...]) -> pa.Table:
+    if not body.strip():
+        raise Unusable("empty file")
+    try:
+        table = _read_table(_utf8(body))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise Unusable(f"not a readable CSV ({str(exc).splitlines()[0][:120]})") from None
+    missing = [c for c in required if c not in table.column_names]
+    if missing:
+        raise Unusable("missing required column(s): " + ", ".join(missing))
+    if table.num_rows == 0:
+        raise Unusable("no data rows (header only)")
+    return table
 
 
 def parse_csv(body: bytes, required: tuple[str, ...]) -> pd.DataFrame:
     """One file's rows; raises Unusable with a reason a person understands."""
-    if not body.strip():
-        raise Unusable("empty file")
-    try:
-        frame = _read_table(_utf8(body))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise Unusable(f"not a readable CSV ({str(exc).splitlines()[0][:120]})") from None
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise Unusable("missing required column(s): " + ", ".join(missing))
-    if frame.empty:
-        raise Unusable("no data rows (header only)")
-    return frame
+    return _to_pandas(_parse_table(body, required))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -160,17 +174,17 @@ class LoadResult:
     files_used: int
 
 
-def _fetch_and_parse(client, bucket: str, key: str, required: tuple[str, ...]) -> pd.DataFrame:
+def _fetch_and_parse(client, bucket: str, key: str, required: tuple[str, ...]) -> pa.Table:
     with s3_errors(f"read '{key}'", bucket=bucket, key=key):
         body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
-    return parse_csv(body, required)  # body goes out of scope here: only the frame is kept
+    return _parse_table(body, required)  # body goes out of scope here: only the table is kept
 
 
 def iter_load(
     client, bucket: str, sources: pd.DataFrame, *, required: tuple[str, ...] = (), threads: int = LOAD_THREADS
 ) -> Iterator[LoadProgress | LoadResult]:
     """Fetch and parse files concurrently; yield progress as files finish, then the result."""
-    frames: dict[str, pd.DataFrame] = {}
+    tables: dict[str, pa.Table] = {}
     problems: list[dict] = []
     sizes = dict(zip(sources["key"], sources["size"]))
     done_bytes = 0
@@ -179,33 +193,43 @@ def iter_load(
         for number, future in enumerate(concurrent.futures.as_completed(futures), start=1):
             key = futures[future]
             try:
-                frames[key] = future.result()
+                tables[key] = future.result()
             except Unusable as why:
                 problems.append({"key": key, "reason": str(why)})
             except CoreError as err:
                 problems.append({"key": key, "reason": str(err)})
             done_bytes += int(sizes[key])
             yield LoadProgress(number, len(sizes), done_bytes, int(sum(sizes.values())))
-    yield _combine(frames, problems)
+    yield _combine(tables, problems)
 
 
-def _combine(frames: dict[str, pd.DataFrame], problems: list[dict]) -> LoadResult:
-    """Align every file to the most common column layout and stack them in key order."""
+def _combine(tables: dict[str, pa.Table], problems: list[dict]) -> LoadResult:
+    """Align every file to the most common column layout and stack them in key order.
+
+    Stacked as Arrow tables and converted once: with hundreds of small files, aligning and
+    concatenating one pandas frame per file cost more than parsing them."""
     problem_frame = pd.DataFrame(sorted(problems, key=lambda p: p["key"]), columns=PROBLEM_COLUMNS)
-    if not frames:
+    if not tables:
         return LoadResult(pd.DataFrame(columns=[SOURCE_KEY]), problem_frame, (), 0)
-    layouts = Counter(tuple(frame.columns) for frame in frames.values())
+    layouts = Counter(tuple(table.column_names) for table in tables.values())
     canonical = list(max(layouts, key=lambda cols: (layouts[cols], -len(cols))))
     notes = []
     aligned = []
-    for key in sorted(frames):
-        frame = frames[key]
-        extra = [c for c in frame.columns if c not in canonical]
+    for key in sorted(tables):
+        table = tables[key]
+        extra = [c for c in table.column_names if c not in canonical]
         if extra:
             notes.append(f"{key}: extra column(s) {', '.join(extra)} left out")
-        aligned.append(frame.reindex(columns=canonical).assign(**{SOURCE_KEY: key}))
-    month = pd.concat(aligned, ignore_index=True)
-    return LoadResult(month, problem_frame, tuple(notes), len(frames))
+        columns = [table.column(c) if c in table.column_names else pa.nulls(table.num_rows) for c in canonical]
+        source = pa.repeat(pa.scalar(key, pa.string()), table.num_rows)
+        aligned.append(pa.table([*columns, source], names=[*canonical, SOURCE_KEY]))
+    try:
+        # int + float → float, blank + anything → that type, as pandas' concat would
+        month = _to_pandas(pa.concat_tables(aligned, promote_options="permissive"))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # numbers in some files and text in others: pandas keeps both in one object column
+        month = pd.concat([_to_pandas(table) for table in aligned], ignore_index=True)
+    return LoadResult(month, problem_frame, tuple(notes), len(tables))
 
 
 def load_month(client, bucket: str, sources: pd.DataFrame, *, required: tuple[str, ...] = ()) -> LoadResult:

@@ -219,3 +219,18 @@ def test_both_parsers_give_a_month_one_type_per_column():
 ])
 def test_header_names_follow_pandas_rules(body, columns):
     assert report.parse_csv(body, ()).columns.tolist() == columns
+
+
+def test_month_columns_take_one_type_across_files(s3):
+    bodies = {
+        "types/a.csv": b"service_name,age,code\nPothole,1,7\n",
+        "types/b.csv": b"service_name,age,code\nGraffiti,2.5,X9\n",  # float age, text code
+        "types/c.csv": b"service_name,code\nPothole,8\n",  # no age column at all
+    }
+    for key, body in bodies.items():
+        s3.put_object(Bucket="seeded-bucket", Key=key, Body=body)
+    sources = report.list_sources(s3, "seeded-bucket", "types/").files
+    month = report.load_month(s3, "seeded-bucket", sources).frame
+    assert month["age"].dtype == "float64" and month["age"].tolist()[:2] == [1.0, 2.5] and pd.isna(month["age"][2])
+    assert month["code"].tolist() == [7, "X9", 8]  # numbers and text side by side, as pandas would keep them
+    assert month["source_key"].tolist() == list(bodies)
