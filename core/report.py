@@ -10,6 +10,8 @@ import concurrent.futures
 import dataclasses
 import html
 import io
+import os
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from urllib.parse import quote_plus
@@ -21,7 +23,10 @@ import pyarrow.csv as pacsv
 from core import sharing
 from core.errors import CoreError, InvalidInput, s3_errors
 
-LOAD_THREADS = 16  # concurrent GETs + parses sharing one client (≤ its pool of 32)
+LOAD_THREADS = 16  # concurrent GETs sharing one client (≤ its pool of 32)
+# Parses at once, per server process: more threads than cores parsing only add CPU (each gets its
+# own allocator heap) and memory; measured in bench/RESULTS.md.
+_PARSE_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
 DEFAULT_PATTERN = "{year}_{mon}"
 REPORT_FOLDER = "{year}/{mon}/"
 SOURCE_KEY = "source_key"
@@ -108,6 +113,19 @@ _ARROW_CONVERT = pacsv.ConvertOptions(timestamp_parsers=["\x01never a timestamp"
 _ARROW_READ = pacsv.ReadOptions(use_threads=False)
 
 
+def _prefer_jemalloc() -> None:
+    """Arrow's allocator for the whole process: jemalloc where pyarrow has it. With files parsed
+    on many threads, the default (mimalloc) made the first month loaded 1.5x slower and 100 MB
+    bigger, most of the extra time spent in the kernel (bench/README.md)."""
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:
+        pass
+
+
+_prefer_jemalloc()
+
+
 def _read_table(body: bytes) -> pa.Table:
     """pyarrow's parser (2-4x pandas' C parser here, GIL released); pandas' for files it refuses,
     e.g. quoted line breaks or ragged rows, so those still load."""
@@ -127,11 +145,13 @@ def _read_table(body: bytes) -> pa.Table:
     return table
 
 
-def _to_pandas(table: pa.Table) -> pd.DataFrame:
+def _to_pandas(table: pa.Table, *, consume: bool = False) -> pd.DataFrame:
+    """``consume``: free each Arrow column once converted (the caller holds no other reference),
+    so the month is not in memory twice at its peak."""
     # an all-blank column is float NaN in pandas, a "null" type (object None) in pyarrow
     if any(pa.types.is_null(f.type) for f in table.schema):
         table = table.cast(pa.schema([f.with_type(pa.float64()) if pa.types.is_null(f.type) else f for f in table.schema]))
-    return table.to_pandas()
+    return table.to_pandas(self_destruct=consume, split_blocks=consume)
 
 
 def _parse_table(body: bytes, required: tuple[str, ...]) -> pa.Table:
@@ -177,7 +197,8 @@ class LoadResult:
 def _fetch_and_parse(client, bucket: str, key: str, required: tuple[str, ...]) -> pa.Table:
     with s3_errors(f"read '{key}'", bucket=bucket, key=key):
         body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
-    return _parse_table(body, required)  # body goes out of scope here: only the table is kept
+    with _PARSE_SLOTS:
+        return _parse_table(body, required)  # body goes out of scope here: only the table is kept
 
 
 def iter_load(
@@ -211,12 +232,13 @@ def _combine(tables: dict[str, pa.Table], problems: list[dict]) -> LoadResult:
     problem_frame = pd.DataFrame(sorted(problems, key=lambda p: p["key"]), columns=PROBLEM_COLUMNS)
     if not tables:
         return LoadResult(pd.DataFrame(columns=[SOURCE_KEY]), problem_frame, (), 0)
+    files_used = len(tables)
     layouts = Counter(tuple(table.column_names) for table in tables.values())
     canonical = list(max(layouts, key=lambda cols: (layouts[cols], -len(cols))))
     notes = []
     aligned = []
     for key in sorted(tables):
-        table = tables[key]
+        table = tables.pop(key)  # from here on the stacked month holds the only reference
         extra = [c for c in table.column_names if c not in canonical]
         if extra:
             notes.append(f"{key}: extra column(s) {', '.join(extra)} left out")
@@ -225,11 +247,13 @@ def _combine(tables: dict[str, pa.Table], problems: list[dict]) -> LoadResult:
         aligned.append(pa.table([*columns, source], names=[*canonical, SOURCE_KEY]))
     try:
         # int + float → float, blank + anything → that type, as pandas' concat would
-        month = _to_pandas(pa.concat_tables(aligned, promote_options="permissive"))
+        stacked = pa.concat_tables(aligned, promote_options="permissive")
+        aligned.clear()
+        month = _to_pandas(stacked, consume=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         # numbers in some files and text in others: pandas keeps both in one object column
         month = pd.concat([_to_pandas(table) for table in aligned], ignore_index=True)
-    return LoadResult(month, problem_frame, tuple(notes), len(tables))
+    return LoadResult(month, problem_frame, tuple(notes), files_used)
 
 
 def load_month(client, bucket: str, sources: pd.DataFrame, *, required: tuple[str, ...] = ()) -> LoadResult:
