@@ -296,9 +296,34 @@ def transfers(server: Server, sizes: Sizes, latencies: list[float]) -> list[dict
             methods = {name: with_server_cpu(server, method) for name, method in methods.items()}
             rows += _transfer_rows(f"download 1 file of {sizes.big_file_mb} MB", server, latency, big.stat().st_size,
                                    rounds(methods, sizes.runs))
+            rows += _download_many(server, sizes, latency, small, work, aws, aws_env, rclone_env, url)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return rows
+
+
+def _download_many(server: Server, sizes: Sizes, latency: float, small: Path, work: Path, aws: list[str],
+                   aws_env: dict, rclone_env: dict, url: str) -> list[dict]:
+    prefix = f"seeded-small-{latency:g}/"
+    client = server.client()
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda f: client.upload_file(str(f), TRANSFER_BUCKET, prefix + f.name), sorted(small.iterdir())))
+    out = work / "out"
+
+    def fresh_out() -> Path:
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        return out
+    methods = {
+        "app": lambda: python_json(["bench.transfers", "zip", url, TRANSFER_BUCKET, prefix, str(fresh_out() / "all.zip")]),
+        "aws s3 cp": lambda: timed_command([*aws, "s3", "cp", f"s3://{TRANSFER_BUCKET}/{prefix}", str(fresh_out()),
+                                            "--recursive", "--only-show-errors"], aws_env),
+        "rclone copy": lambda: timed_command([str(peers.RCLONE), "copy", f"bench:{TRANSFER_BUCKET}/{prefix}", str(fresh_out()),
+                                              "--config", "/dev/null"], rclone_env),
+    }
+    methods = {name: with_server_cpu(server, method) for name, method in methods.items()}
+    what = f"download {sizes.small_files} files of {sizes.small_file_kb} KB (app: as one .zip)"
+    return _transfer_rows(what, server, latency, sizes.small_files * sizes.small_file_kb * 1024, rounds(methods, sizes.runs))
 
 
 def _transfer_rows(what: str, server: Server, latency: float, size: int, results: dict[str, list[dict]]) -> list[dict]:

@@ -3,6 +3,7 @@ already running when a user clicks, so interpreter start-up is not part of it).
 
     python -m bench.transfers upload ENDPOINT BUCKET PREFIX PATH      (a file, or a folder of files)
     python -m bench.transfers download ENDPOINT BUCKET KEY PATH       (one object, the app's route above 200 MB)
+    python -m bench.transfers zip ENDPOINT BUCKET PREFIX PATH         (every object under PREFIX as one .zip)
     → prints {"seconds": …, "bytes": …, "peak_rss_mb": …, "cpu_s": …}
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from bench.memory import peak_rss_mb
 from bench.month_load import client_for
-from core import sharing, transfer
+from core import objects, sharing, transfer
 
 
 def upload(client, bucket: str, prefix: str, path: Path) -> int:
@@ -43,11 +44,22 @@ def download(client, bucket: str, key: str, path: Path) -> int:
     return path.stat().st_size
 
 
+def download_zip(client, bucket: str, prefix: str, path: Path) -> int:
+    """Browse: select the objects of a folder, "Download as .zip" (listing included, as the peers list too)."""
+    pages = [objects.list_page(client, bucket, prefix)]
+    while pages[-1].has_more:
+        pages.append(objects.list_page(client, bucket, prefix, token=pages[-1].next_token))
+    listing = objects.combine_pages(pages)
+    keys = listing.loc[~listing["is_folder"], "key"].tolist()
+    path.write_bytes(objects.zip_objects(client, bucket, keys, folder=prefix))
+    return path.stat().st_size
+
+
 def main() -> None:
     action, endpoint, bucket, name, path = sys.argv[1:6]
     client = client_for(endpoint)
     started, cpu_before = time.perf_counter(), time.process_time()
-    moved = {"upload": upload, "download": download}[action](client, bucket, name, Path(path))
+    moved = {"upload": upload, "download": download, "zip": download_zip}[action](client, bucket, name, Path(path))
     seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "bytes": moved, "peak_rss_mb": peak_rss_mb(),
                       "cpu_s": time.process_time() - cpu_before}))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import dataclasses
 import io
 import json
+import zipfile
 
 import pandas as pd
 from botocore.exceptions import ClientError
@@ -15,6 +17,7 @@ from core.errors import InvalidInput, s3_errors
 LIST_PAGE_SIZE = 1_000  # keys per ListObjectsV2 request (the S3 maximum)
 DELETE_BATCH = 1_000  # keys per DeleteObjects request (the S3 maximum)
 MAX_KEY_BYTES = 1_024  # S3's limit on a key's UTF-8 length
+ZIP_THREADS = 16  # concurrent GETs while building a .zip of selected objects (≤ the pool of 32)
 PREVIEW_BYTES = 256 * 1024  # ranged GET for table and text previews
 PREVIEW_ROWS = 100  # rows shown in a table preview
 JSON_PREVIEW_LIMIT = 2 * 1024 * 1024  # bytes parsed whole as JSON
@@ -164,6 +167,33 @@ def read_all(client, bucket: str, key: str) -> bytes:
     """The whole object; callers check its size first."""
     with s3_errors(f"read '{key}'", bucket=bucket, key=key):
         return client.get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+def zip_name(key: str, folder: str) -> str:
+    """The path of ``key`` inside a .zip of ``folder``: relative, and never climbing out of the
+    folder it is unpacked into (S3 keys may contain "..", "." or empty parts)."""
+    relative = key[len(folder):] if folder and key.startswith(folder) else key
+    parts = [part for part in relative.split("/") if part not in ("", ".", "..")]
+    return "/".join(parts) or "unnamed"
+
+
+def zip_objects(client, bucket: str, keys: list[str], *, folder: str = "") -> bytes:
+    """The objects as one .zip (in memory: callers limit the total size), fetched concurrently
+    and stored in key order, named below ``folder``. Text compresses; raises on the first
+    object that cannot be read, naming it."""
+    names: dict[str, str] = {}
+    for key in keys:
+        name = zip_name(key, folder)
+        while name in names.values():  # "a/./b" and "a/b" would collide
+            stem, dot, suffix = name.rpartition(".")
+            name = f"{stem} (2).{suffix}" if dot and stem else f"{name} (2)"
+        names[key] = name
+    buffer = io.BytesIO()
+    with concurrent.futures.ThreadPoolExecutor(ZIP_THREADS) as pool, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for key, data in zip(keys, pool.map(lambda k: read_all(client, bucket, k), keys)):
+            archive.writestr(names[key], data)
+    return buffer.getvalue()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -25,5 +25,6 @@ def test_benchmark_smoke_run_writes_every_scenario(tmp_path):
     for method in ("app", "aws s3 cp", "rclone copy"):
         assert f"| upload 5 files of 10 KB | rclone | 20 ms | {method} |" in results
         assert f"| download 1 file of 4 MB | rclone | 0 ms | {method} |" in results
+        assert f"| download 5 files of 10 KB (app: as one .zip) | rclone | 20 ms | {method} |" in results
     reruns = [line for line in results.splitlines() if line.startswith("| pages/")]
     assert len(reruns) == 6 and all(line.endswith("| 0 | 0 |") for line in reruns)

@@ -187,3 +187,20 @@ def test_delete_objects_reports_failures_per_key():
         results = objects.delete_objects(client, "b", ["ok", "locked"])
     assert results.set_index("key")["deleted"].to_dict() == {"ok": True, "locked": False}
     assert "AccessDenied" in results.set_index("key").loc["locked", "error"]
+
+
+def test_zip_of_selected_objects_names_them_below_the_folder(s3):
+    bodies = {"z/a.csv": b"a,b\n1,2\n" * 1000, "z/sub/b.txt": b"hello", "z/../up.txt": b"climb", "z/./sub/b.txt": b"dot"}
+    for key, body in bodies.items():
+        s3.put_object(Bucket="seeded-bucket", Key=key, Body=body)
+    data = objects.zip_objects(s3, "seeded-bucket", list(bodies), folder="z/")
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        contents = {info.filename: archive.read(info) for info in archive.infolist()}
+        assert archive.getinfo("a.csv").compress_size < len(bodies["z/a.csv"]) / 10  # text is compressed
+    assert contents == {"a.csv": bodies["z/a.csv"], "sub/b.txt": b"hello", "up.txt": b"climb", "sub/b (2).txt": b"dot"}
+
+
+def test_zip_names_the_object_that_could_not_be_read(s3):
+    with pytest.raises(NotFound, match="gone.txt"):
+        objects.zip_objects(s3, "seeded-bucket", ["hello.txt", "gone.txt"])
