@@ -12,6 +12,7 @@ ui.require_app_shell()
 PREFIX_KEY = "browse_prefix"
 PREFIX_BUCKET_KEY = "browse_prefix_bucket"
 VIEW_KEY = "browse_view"  # bumped on every move or write, so a table's old selection is dropped
+ZIP_KEY = "browse_zip"  # ((bucket, selected keys), .zip bytes) once prepared
 
 
 def open_folder(target: str) -> None:
@@ -103,6 +104,40 @@ if len(chosen_keys) == 1:
         link = sharing.presigned_download_url(adapter.s3_client(), bucket, key, filename=filename)
         st.link_button("Download (link valid 1 hour)", link, icon=":material/download:")
         st.caption(f"Larger than {widgets.format_size(widgets.DOWNLOAD_LIMIT_BYTES)}: downloaded straight from S3.")
+
+if len(chosen_keys) > 1:
+    # Two steps, so a failure is a sentence on the page rather than a broken download.
+    chosen_size = int(selected.loc[~selected["is_folder"], "size"].sum())
+    wanted = (bucket, tuple(chosen_keys))
+    prepared = st.session_state.get(ZIP_KEY)
+    if prepared and prepared[0] != wanted:
+        del st.session_state[ZIP_KEY]  # another selection: free the old archive
+        prepared = None
+    if chosen_size > widgets.DOWNLOAD_LIMIT_BYTES:
+        st.caption(
+            f"Together {widgets.format_size(chosen_size)}, more than {widgets.format_size(widgets.DOWNLOAD_LIMIT_BYTES)} "
+            "for one .zip: select fewer, or download them one by one."
+        )
+    elif prepared is None and st.button(
+        f"Prepare a .zip of {len(chosen_keys)} objects ({widgets.format_size(chosen_size)})", icon=":material/folder_zip:"
+    ):
+        try:
+            with st.spinner(f"Fetching {len(chosen_keys)} objects…"):
+                archive = objects.zip_objects(adapter.s3_client(), bucket, chosen_keys, folder=prefix)
+        except CoreError as err:
+            widgets.error_banner(err)
+            st.stop()
+        prepared = st.session_state[ZIP_KEY] = (wanted, archive)
+    if prepared:
+        folder_name = prefix.rstrip("/").rsplit("/", 1)[-1] or bucket
+        st.download_button(
+            f"Download {len(chosen_keys)} objects as .zip ({widgets.format_size(len(prepared[1]))})",
+            data=prepared[1],
+            file_name=f"{folder_name}.zip",
+            mime="application/zip",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 with st.expander(f"Delete {len(chosen_keys)} selected object(s)", icon=":material/delete:"):
     st.markdown("These objects will be deleted (on a versioned bucket a delete marker hides them):")

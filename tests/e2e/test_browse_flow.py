@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import urllib.request
+import zipfile
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -41,6 +42,20 @@ def test_open_folder_preview_and_download_a_csv(page, sandbox_app):
     page.get_by_role("button", name="Up").click()
     wait_idle(page)
     expect(grid_cell(grid(page, "listing"), "2019_feb/")).to_have_count(1)
+
+
+def test_download_selected_objects_as_one_zip(page, sandbox_app):
+    open_app(page, sandbox_app.url)
+    select_row(page, grid(page, "listing"), "2019_jan/")
+    for day in (1, 2):
+        select_row(page, grid(page, "listing"), f"gid_requests_2019_01_0{day}.csv")
+    click_and_wait(page, re.compile(r"^Prepare a \.zip of 2 objects"))
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile(r"^Download 2 objects as \.zip")).click()
+    assert download.value.suggested_filename == "2019_jan.zip"
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert sorted(archive.namelist()) == ["gid_requests_2019_01_01.csv", "gid_requests_2019_01_02.csv"]
+        assert archive.read("gid_requests_2019_01_02.csv") == daily_csv(dt.date(2019, 1, 2))
 
 
 def test_delete_selected_objects_after_confirmation(page, sandbox_app):
