@@ -1,14 +1,16 @@
 """Uploads: content types, overwrite checks, and many files at once with progress.
 
 ``upload_many`` is a generator so the caller's thread (Streamlit's script thread) can draw
-progress while s3transfer's worker threads move the bytes.
+progress while worker threads move the bytes.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import datetime as dt
+import math
 import mimetypes
 import threading
 import time
@@ -16,20 +18,17 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 import pandas as pd
-from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
-from s3transfer.manager import TransferManager
-from s3transfer.subscribers import BaseSubscriber
 
 from core.errors import CoreError, InvalidInput, translate
 from core.objects import validate_key
 
 MULTIPART_THRESHOLD = 8 * 1024 * 1024  # bytes: larger files go up in parts
 MULTIPART_CHUNK = 8 * 1024 * 1024  # bytes per part
-TRANSFER_THREADS = 8  # parts and files in flight at once (≤ the client's pool)
+PART_THREADS = 8  # parts in flight at once, across all files
+FILE_THREADS = 16  # files in flight at once (a large one waits for its parts); with parts ≤ the pool of 32
 POLL_INTERVAL = 0.1  # seconds between progress reports
 EXISTS_THREADS = 8  # concurrent HeadObject calls when checking for overwrites
-SMALL_FILE_THREADS = 16  # single-request uploads (and checks of multipart ones) in flight, ≤ the pool of 32
 
 CHECKSUM_ALGORITHMS = ("CRC32", "CRC32C", "SHA256", "SHA1")
 STORAGE_CLASSES = ("STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR")
@@ -162,15 +161,6 @@ class UploadResult:
     error: str = ""
 
 
-class _Counter(BaseSubscriber):
-    def __init__(self, key: str, done: dict[str, int], lock: threading.Lock) -> None:
-        self._key, self._done, self._lock = key, done, lock
-
-    def on_progress(self, future, bytes_transferred: int, **kwargs) -> None:
-        with self._lock:
-            self._done[self._key] += bytes_transferred
-
-
 def extra_args(job: UploadJob, options: UploadOptions) -> dict:
     """ExtraArgs for one file. Private sends no ACL, so ACL-disabled buckets accept it."""
     args = {
@@ -190,15 +180,6 @@ def extra_args(job: UploadJob, options: UploadOptions) -> dict:
     return args
 
 
-def transfer_config() -> TransferConfig:
-    """Multipart above MULTIPART_THRESHOLD, parts in parallel."""
-    return TransferConfig(
-        multipart_threshold=MULTIPART_THRESHOLD,
-        multipart_chunksize=MULTIPART_CHUNK,
-        max_concurrency=TRANSFER_THREADS,
-    )
-
-
 def verify(client, bucket: str, job: UploadJob, options: UploadOptions) -> UploadResult:
     """Ask S3 what it stored: the size must match, and the checksum is reported."""
     head = client.head_object(Bucket=bucket, Key=job.key, ChecksumMode="ENABLED")
@@ -211,8 +192,8 @@ def verify(client, bucket: str, job: UploadJob, options: UploadOptions) -> Uploa
 
 
 def abort_leftover_parts(client, bucket: str, key: str, since: dt.datetime) -> int:
-    """Abort multipart uploads of ``key`` begun since ``since`` (s3transfer aborts its own,
-    this is the safety net when the connection died first). Returns how many were aborted."""
+    """Abort multipart uploads of ``key`` begun since ``since`` (an upload aborts its own; this
+    is the safety net when the connection died first). Returns how many were aborted."""
     aborted = 0
     try:
         uploads = client.list_multipart_uploads(Bucket=bucket, Prefix=key).get("Uploads", [])
@@ -231,9 +212,9 @@ def upload_many(
     """Upload all jobs concurrently; yield Progress while running and one UploadResult each.
 
     Files below the multipart threshold go up as one PutObject each, and its answer (ETag and the
-    checksum the server computed over what it received) is their check. Larger ones go through
-    s3transfer in parallel parts and are checked with HeadObject afterwards. One check per small
-    file would double their round trips: 500 files of 100 KB took 3x as long (bench/RESULTS.md).
+    checksum the server computed over what it received) is their check: a HeadObject per small
+    file made 500 files of 100 KB take 3x as long (bench/RESULTS.md). Larger ones go up in parts
+    in parallel and are checked with HeadObject afterwards.
     """
     for job in jobs:
         validate_key(job.key)
@@ -242,48 +223,29 @@ def upload_many(
     done = {job.key: 0 for job in jobs}
     lock = threading.Lock()
     total = sum(job.size for job in jobs)
-    small = [job for job in jobs if job.size < MULTIPART_THRESHOLD]
-    large = [job for job in jobs if job.size >= MULTIPART_THRESHOLD]
-    with TransferManager(client, transfer_config()) as manager, \
-            concurrent.futures.ThreadPoolExecutor(SMALL_FILE_THREADS) as workers:
-        running = {workers.submit(_put_small, client, bucket, job, options, done, lock) for job in small}
-        multipart = {
-            manager.upload(
-                job.body, bucket, job.key, extra_args=extra_args(job, options),
-                subscribers=[_Counter(job.key, done, lock)],
-            ): job
-            for job in large
-        }
-        while multipart or running:
+    with concurrent.futures.ThreadPoolExecutor(FILE_THREADS) as files, \
+            concurrent.futures.ThreadPoolExecutor(PART_THREADS) as parts:
+        running = {files.submit(_upload_one, client, bucket, job, options, done, lock, parts, started_at) for job in jobs}
+        while running:
             time.sleep(POLL_INTERVAL)
+            finished = [f for f in running if f.done()]  # before the snapshot: it includes their bytes
             with lock:
                 yield Progress(dict(done), total, time.monotonic() - started)
-            for future in [f for f in multipart if f.done()]:
-                job = multipart.pop(future)
-                running.add(workers.submit(_finish, client, bucket, job, options, future, started_at))
-            for future in [f for f in running if f.done()]:
+            for future in finished:
                 running.remove(future)
                 yield future.result()
 
 
-def _put_small(client, bucket: str, job: UploadJob, options: UploadOptions, done: dict, lock) -> UploadResult:
+def _upload_one(client, bucket: str, job: UploadJob, options: UploadOptions, done: dict, lock,
+                parts: concurrent.futures.Executor, started_at: dt.datetime) -> UploadResult:
     try:
-        answer = client.put_object(Bucket=bucket, Key=job.key, Body=job.body, **extra_args(job, options))
-    except (ClientError, BotoCoreError, CoreError) as exc:
-        return UploadResult(job.key, job.size, False, error=str(translate(exc, action=f"upload '{job.key}'",
-                                                                          bucket=bucket, key=job.key)))
-    except Exception as exc:  # a broken file object must not stop the other files
-        return UploadResult(job.key, job.size, False,
-                            error=f"Could not upload '{job.key}': reading the file failed ({type(exc).__name__}).")
-    with lock:
-        done[job.key] = job.size
-    checksum = answer.get(f"Checksum{options.checksum_algorithm}", "")
-    return UploadResult(job.key, job.size, True, f"{options.checksum_algorithm} {checksum}" if checksum else "")
-
-
-def _finish(client, bucket: str, job: UploadJob, options: UploadOptions, future, started_at) -> UploadResult:
-    try:
-        future.result()
+        if job.size < MULTIPART_THRESHOLD:
+            answer = client.put_object(Bucket=bucket, Key=job.key, Body=job.body, **extra_args(job, options))
+            with lock:
+                done[job.key] = job.size
+            checksum = answer.get(f"Checksum{options.checksum_algorithm}", "")
+            return UploadResult(job.key, job.size, True, f"{options.checksum_algorithm} {checksum}" if checksum else "")
+        _upload_in_parts(client, bucket, job, options, done, lock, parts)
         return verify(client, bucket, job, options)
     except (ClientError, BotoCoreError, CoreError) as exc:
         abort_leftover_parts(client, bucket, job.key, started_at)
@@ -292,6 +254,39 @@ def _finish(client, bucket: str, job: UploadJob, options: UploadOptions, future,
         abort_leftover_parts(client, bucket, job.key, started_at)
         sentence = f"Could not upload '{job.key}': reading the file failed ({type(exc).__name__})."
     return UploadResult(job.key, job.size, False, error=sentence)
+
+
+def _upload_in_parts(client, bucket: str, job: UploadJob, options: UploadOptions, done: dict, lock,
+                     parts: concurrent.futures.Executor) -> None:
+    """Create, send MULTIPART_CHUNK parts in parallel, complete; abort on any failure.
+
+    Our own rather than s3transfer's: the browser's upload arrives as a file object in memory,
+    and s3transfer's path for file objects was 1.3x slower than this (bench/README.md)."""
+    algorithm = options.checksum_algorithm
+    upload_id = client.create_multipart_upload(Bucket=bucket, Key=job.key, **extra_args(job, options))["UploadId"]
+    reading = threading.Lock()  # one file object, read by several threads
+
+    def send(number: int) -> dict:
+        offset = (number - 1) * MULTIPART_CHUNK
+        with reading:
+            job.body.seek(offset)
+            data = job.body.read(min(MULTIPART_CHUNK, job.size - offset))
+        answer = client.upload_part(Bucket=bucket, Key=job.key, UploadId=upload_id, PartNumber=number, Body=data,
+                                    ChecksumAlgorithm=algorithm)
+        with lock:
+            done[job.key] += len(data)
+        part = {"PartNumber": number, "ETag": answer["ETag"]}
+        if answer.get(f"Checksum{algorithm}"):  # S3 wants them back when the upload named an algorithm
+            part[f"Checksum{algorithm}"] = answer[f"Checksum{algorithm}"]
+        return part
+
+    try:
+        sent = list(parts.map(send, range(1, math.ceil(job.size / MULTIPART_CHUNK) + 1)))
+        client.complete_multipart_upload(Bucket=bucket, Key=job.key, UploadId=upload_id, MultipartUpload={"Parts": sent})
+    except BaseException:
+        with contextlib.suppress(ClientError, BotoCoreError):
+            client.abort_multipart_upload(Bucket=bucket, Key=job.key, UploadId=upload_id)
+        raise
 
 
 def results_table(results: list[UploadResult]) -> pd.DataFrame:

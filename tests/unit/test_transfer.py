@@ -78,11 +78,15 @@ def test_multipart_upload_of_20_mb_reports_progress_to_100_percent(s3, monkeypat
     monkeypatch.setattr(transfer, "POLL_INTERVAL", 0.01)
     data = bytes(range(256)) * (20 * 1024 * 4)
     assert len(data) == 20 * 1024 * 1024
-    parts = []
+    parts, completed = [], []
     s3.meta.events.register("before-call.s3.UploadPart", lambda **kw: parts.append(1))
+    s3.meta.events.register("provide-client-params.s3.CompleteMultipartUpload",
+                            lambda params, **kw: completed.extend(params["MultipartUpload"]["Parts"]))
     progress, results = run(s3, "seeded-bucket", [UploadJob("big.bin", io.BytesIO(data), len(data), "application/octet-stream")],
                             UploadOptions(checksum_algorithm="SHA256"))
     assert len(parts) == 3, "8 MB parts: 8 + 8 + 4"
+    assert [p["PartNumber"] for p in completed] == [1, 2, 3]
+    assert all(p.get("ChecksumSHA256") for p in completed), "S3 needs each part's checksum back"
     assert progress[-1].done_bytes == len(data) == progress[-1].total
     assert [p.done_bytes for p in progress] == sorted(p.done_bytes for p in progress)
     result = results["big.bin"]
