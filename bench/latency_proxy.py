@@ -38,27 +38,18 @@ class LatencyProxy:
         ready.set()
         self.loop.run_forever()
 
-    async def _upstream(self, reader, writer, turn: dict) -> None:
-        """Client → server: wait once at the start of every request."""
+    async def _pipe(self, reader, writer, turn: dict, *, requests: bool) -> None:
+        """Copy one direction. On the client's side (``requests``), the first bytes after the
+        server has spoken start a new request: count it and wait once."""
         try:
             while data := await reader.read(CHUNK):
-                if turn["server_spoke"]:
+                if not requests:
+                    turn["server_spoke"] = True
+                elif turn["server_spoke"]:
                     turn["server_spoke"] = False
                     self.requests += 1
                     if self.delay:
                         await asyncio.sleep(self.delay)
-                writer.write(data)
-                await writer.drain()
-        except (ConnectionError, asyncio.CancelledError):
-            pass
-        finally:
-            writer.close()
-
-    @staticmethod
-    async def _downstream(reader, writer, turn: dict) -> None:
-        try:
-            while data := await reader.read(CHUNK):
-                turn["server_spoke"] = True
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, asyncio.CancelledError):
@@ -74,8 +65,8 @@ class LatencyProxy:
             return
         turn = {"server_spoke": True}  # a new connection starts with a request
         await asyncio.gather(
-            self._upstream(client_reader, server_writer, turn),
-            self._downstream(server_reader, client_writer, turn),
+            self._pipe(client_reader, server_writer, turn, requests=True),
+            self._pipe(server_reader, client_writer, turn, requests=False),
         )
 
     def close(self) -> None:

@@ -279,18 +279,13 @@ def transfers(server: Server, sizes: Sizes, latencies: list[float]) -> list[dict
             key = f"seeded/{big.name}"
             server.client().upload_file(str(big), TRANSFER_BUCKET, key)
             out = work / "out"
-
-            def fresh_out() -> Path:
-                shutil.rmtree(out, ignore_errors=True)
-                out.mkdir()
-                return out
             methods = {
-                "app": lambda: python_json(["bench.transfers", "download", url, TRANSFER_BUCKET, key, str(fresh_out() / "big.bin")]),
+                "app": lambda: python_json(["bench.transfers", "download", url, TRANSFER_BUCKET, key, str(emptied(out) / "big.bin")]),
                 "aws s3 cp": lambda: timed_command(
-                    [*aws, "s3", "cp", f"s3://{TRANSFER_BUCKET}/{key}", str(fresh_out() / "big.bin"), "--only-show-errors"],
+                    [*aws, "s3", "cp", f"s3://{TRANSFER_BUCKET}/{key}", str(emptied(out) / "big.bin"), "--only-show-errors"],
                     aws_env),
                 "rclone copy": lambda: timed_command(
-                    [str(peers.RCLONE), "copy", f"bench:{TRANSFER_BUCKET}/{key}", str(fresh_out()), "--config", "/dev/null"],
+                    [str(peers.RCLONE), "copy", f"bench:{TRANSFER_BUCKET}/{key}", str(emptied(out)), "--config", "/dev/null"],
                     rclone_env),
             }
             methods = {name: with_server_cpu(server, method) for name, method in methods.items()}
@@ -309,21 +304,23 @@ def _download_many(server: Server, sizes: Sizes, latency: float, small: Path, wo
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(lambda f: client.upload_file(str(f), TRANSFER_BUCKET, prefix + f.name), sorted(small.iterdir())))
     out = work / "out"
-
-    def fresh_out() -> Path:
-        shutil.rmtree(out, ignore_errors=True)
-        out.mkdir()
-        return out
     methods = {
-        "app": lambda: python_json(["bench.transfers", "zip", url, TRANSFER_BUCKET, prefix, str(fresh_out() / "all.zip")]),
-        "aws s3 cp": lambda: timed_command([*aws, "s3", "cp", f"s3://{TRANSFER_BUCKET}/{prefix}", str(fresh_out()),
+        "app": lambda: python_json(["bench.transfers", "zip", url, TRANSFER_BUCKET, prefix, str(emptied(out) / "all.zip")]),
+        "aws s3 cp": lambda: timed_command([*aws, "s3", "cp", f"s3://{TRANSFER_BUCKET}/{prefix}", str(emptied(out)),
                                             "--recursive", "--only-show-errors"], aws_env),
-        "rclone copy": lambda: timed_command([str(peers.RCLONE), "copy", f"bench:{TRANSFER_BUCKET}/{prefix}", str(fresh_out()),
+        "rclone copy": lambda: timed_command([str(peers.RCLONE), "copy", f"bench:{TRANSFER_BUCKET}/{prefix}", str(emptied(out)),
                                               "--config", "/dev/null"], rclone_env),
     }
     methods = {name: with_server_cpu(server, method) for name, method in methods.items()}
     what = f"download {sizes.small_files} files of {sizes.small_file_kb} KB (app: as one .zip)"
     return _transfer_rows(what, server, latency, sizes.small_files * sizes.small_file_kb * 1024, rounds(methods, sizes.runs))
+
+
+def emptied(folder: Path) -> Path:
+    """``folder``, created anew: every download run starts from nothing on disk."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    return folder
 
 
 def _transfer_rows(what: str, server: Server, latency: float, size: int, results: dict[str, list[dict]]) -> list[dict]:

@@ -248,11 +248,12 @@ def _combine(tables: dict[str, pa.Table], problems: list[dict]) -> LoadResult:
     try:
         # int + float → float, blank + anything → that type, as pandas' concat would
         stacked = pa.concat_tables(aligned, promote_options="permissive")
-        aligned.clear()
-        month = _to_pandas(stacked, consume=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         # numbers in some files and text in others: pandas keeps both in one object column
         month = pd.concat([_to_pandas(table) for table in aligned], ignore_index=True)
+    else:
+        aligned.clear()
+        month = _to_pandas(stacked, consume=True)
     return LoadResult(month, problem_frame, tuple(notes), files_used)
 
 
