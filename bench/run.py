@@ -53,9 +53,9 @@ FULL = Sizes((("daily", 31, 20_000), ("hourly", 744, 834)), (10_000, 100_000), 1
 SMOKE = Sizes((("daily", 3, 200), ("hourly", 12, 20)), (300,), 4, 5, 10, 1, 1)
 
 
-def python_json(args: list[str], env: dict | None = None) -> dict:
+def python_json(args: list[str]) -> dict:
     """Run ``python -m bench.<module> …`` and return its last JSON line."""
-    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"{' '.join(args[:2])} failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -248,11 +248,11 @@ def _upload_one(client, bucket: str, job: UploadJob, options: UploadOptions, don
         _upload_in_parts(client, bucket, job, options, done, lock, parts)
         return verify(client, bucket, job, options)
     except (ClientError, BotoCoreError, CoreError) as exc:
-        abort_leftover_parts(client, bucket, job.key, started_at)
         sentence = str(translate(exc, action=f"upload '{job.key}'", bucket=bucket, key=job.key))
     except Exception as exc:  # a broken file object must not stop the other files
-        abort_leftover_parts(client, bucket, job.key, started_at)
         sentence = f"Could not upload '{job.key}': reading the file failed ({type(exc).__name__})."
+    if job.size >= MULTIPART_THRESHOLD:  # a single PutObject leaves no parts behind to abort
+        abort_leftover_parts(client, bucket, job.key, started_at)
     return UploadResult(job.key, job.size, False, error=sentence)
 
 
