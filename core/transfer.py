@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import base64
 import dataclasses
+import hashlib
+import importlib.util
 import datetime as dt
 import math
 import mimetypes
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -30,7 +34,8 @@ FILE_THREADS = 16  # files in flight at once (a large one waits for its parts); 
 POLL_INTERVAL = 0.1  # seconds between progress reports
 EXISTS_THREADS = 8  # concurrent HeadObject calls when checking for overwrites
 
-CHECKSUM_ALGORITHMS = ("CRC32", "CRC32C", "SHA256", "SHA1")
+# CRC32C only where botocore can compute it (it needs awscrt, which we do not install).
+CHECKSUM_ALGORITHMS = ("CRC32", "SHA256", "SHA1") + (("CRC32C",) if importlib.util.find_spec("awscrt") else ())
 STORAGE_CLASSES = ("STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR")
 RESULT_COLUMNS = ["key", "size", "ok", "checksum", "error"]
 
@@ -180,15 +185,22 @@ def extra_args(job: UploadJob, options: UploadOptions) -> dict:
     return args
 
 
-def verify(client, bucket: str, job: UploadJob, options: UploadOptions) -> UploadResult:
-    """Ask S3 what it stored: the size must match, and the checksum is reported."""
-    head = client.head_object(Bucket=bucket, Key=job.key, ChecksumMode="ENABLED")
-    stored = head.get("ContentLength", -1)
-    checksum = head.get(f"Checksum{options.checksum_algorithm}", "")
-    if stored != job.size:
-        return UploadResult(job.key, stored, False, checksum, f"S3 stored {stored} bytes, not {job.size}.")
-    label = f"{options.checksum_algorithm} {checksum}" if checksum else ""
-    return UploadResult(job.key, stored, True, label)
+def part_checksum(algorithm: str, data: bytes) -> str:
+    """The base64 checksum S3 computes over ``data``; empty for algorithms we leave to botocore."""
+    if algorithm == "CRC32":
+        digest = zlib.crc32(data).to_bytes(4, "big")
+    elif algorithm in ("SHA256", "SHA1"):
+        digest = hashlib.new(algorithm.lower(), data).digest()
+    else:
+        return ""
+    return base64.b64encode(digest).decode()
+
+
+def composite_checksum(algorithm: str, part_checksums: list[str]) -> str:
+    """S3's checksum of a multipart object: the checksum of the parts' checksums, then -N."""
+    joined = b"".join(base64.b64decode(c) for c in part_checksums)
+    whole = part_checksum(algorithm, joined)
+    return f"{whole}-{len(part_checksums)}" if whole else ""
 
 
 def abort_leftover_parts(client, bucket: str, key: str, since: dt.datetime) -> int:
@@ -214,7 +226,7 @@ def upload_many(
     Files below the multipart threshold go up as one PutObject each, and its answer (ETag and the
     checksum the server computed over what it received) is their check: a HeadObject per small
     file made 500 files of 100 KB take 3x as long (bench/RESULTS.md). Larger ones go up in parts
-    in parallel and are checked with HeadObject afterwards.
+    in parallel, each checked by its answer the same way (see ``_upload_in_parts``).
     """
     for job in jobs:
         validate_key(job.key)
@@ -245,8 +257,8 @@ def _upload_one(client, bucket: str, job: UploadJob, options: UploadOptions, don
                 done[job.key] = job.size
             checksum = answer.get(f"Checksum{options.checksum_algorithm}", "")
             return UploadResult(job.key, job.size, True, f"{options.checksum_algorithm} {checksum}" if checksum else "")
-        _upload_in_parts(client, bucket, job, options, done, lock, parts)
-        return verify(client, bucket, job, options)
+        checksum = _upload_in_parts(client, bucket, job, options, done, lock, parts)
+        return UploadResult(job.key, job.size, True, f"{options.checksum_algorithm} {checksum}" if checksum else "")
     except (ClientError, BotoCoreError, CoreError) as exc:
         sentence = str(translate(exc, action=f"upload '{job.key}'", bucket=bucket, key=job.key))
     except Exception as exc:  # a broken file object must not stop the other files
@@ -257,11 +269,15 @@ def _upload_one(client, bucket: str, job: UploadJob, options: UploadOptions, don
 
 
 def _upload_in_parts(client, bucket: str, job: UploadJob, options: UploadOptions, done: dict, lock,
-                     parts: concurrent.futures.Executor) -> None:
-    """Create, send MULTIPART_CHUNK parts in parallel, complete; abort on any failure.
+                     parts: concurrent.futures.Executor) -> str:
+    """Create, send MULTIPART_CHUNK parts in parallel, complete; abort on any failure. Returns the
+    object's checksum ("" when the server keeps none).
 
     Our own rather than s3transfer's: the browser's upload arrives as a file object in memory,
-    and s3transfer's path for file objects was 1.3x slower than this (bench/README.md)."""
+    and s3transfer's path for file objects was 1.3x slower than this (bench/README.md).
+    Each part carries the checksum we computed; S3 refuses a part that arrived different, and its
+    answer names what it stored, which must be ours. That is the check: a HeadObject afterwards
+    made servers that hash lazily (rclone) read the whole object again, 1.7 s per GiB."""
     algorithm = options.checksum_algorithm
     upload_id = client.create_multipart_upload(Bucket=bucket, Key=job.key, **extra_args(job, options))["UploadId"]
     reading = threading.Lock()  # one file object, read by several threads
@@ -271,22 +287,34 @@ def _upload_in_parts(client, bucket: str, job: UploadJob, options: UploadOptions
         with reading:
             job.body.seek(offset)
             data = job.body.read(min(MULTIPART_CHUNK, job.size - offset))
+        if len(data) != min(MULTIPART_CHUNK, job.size - offset):
+            raise CoreError(f"Could not upload '{job.key}': the file ended early (part {number} is short).")
+        ours = part_checksum(algorithm, data)
+        checksum_args = {"ChecksumAlgorithm": algorithm, **({f"Checksum{algorithm}": ours} if ours else {})}
         answer = client.upload_part(Bucket=bucket, Key=job.key, UploadId=upload_id, PartNumber=number, Body=data,
-                                    ChecksumAlgorithm=algorithm)
+                                    **checksum_args)
+        stored = answer.get(f"Checksum{algorithm}", "")
+        if ours and stored and stored != ours:
+            raise CoreError(f"Could not upload '{job.key}': S3 stored part {number} differently from what was sent.")
         with lock:
             done[job.key] += len(data)
         part = {"PartNumber": number, "ETag": answer["ETag"]}
-        if answer.get(f"Checksum{algorithm}"):  # S3 wants them back when the upload named an algorithm
-            part[f"Checksum{algorithm}"] = answer[f"Checksum{algorithm}"]
+        if stored:  # S3 wants them back when the upload named an algorithm
+            part[f"Checksum{algorithm}"] = stored
         return part
 
     try:
         sent = list(parts.map(send, range(1, math.ceil(job.size / MULTIPART_CHUNK) + 1)))
-        client.complete_multipart_upload(Bucket=bucket, Key=job.key, UploadId=upload_id, MultipartUpload={"Parts": sent})
+        answer = client.complete_multipart_upload(Bucket=bucket, Key=job.key, UploadId=upload_id,
+                                                  MultipartUpload={"Parts": sent})
     except BaseException:
         with contextlib.suppress(ClientError, BotoCoreError):
             client.abort_multipart_upload(Bucket=bucket, Key=job.key, UploadId=upload_id)
         raise
+    part_checksums = [p.get(f"Checksum{algorithm}", "") for p in sent]
+    if answer.get(f"Checksum{algorithm}"):
+        return answer[f"Checksum{algorithm}"]
+    return composite_checksum(algorithm, part_checksums) if all(part_checksums) else ""
 
 
 def results_table(results: list[UploadResult]) -> pd.DataFrame:

@@ -1,6 +1,9 @@
 """core.transfer: content types, plans, metadata, concurrent uploads with progress, failures."""
 
+import base64
+import importlib.util
 import io
+import zlib
 
 import boto3
 import pytest
@@ -90,8 +93,45 @@ def test_multipart_upload_of_20_mb_reports_progress_to_100_percent(s3, monkeypat
     assert progress[-1].done_bytes == len(data) == progress[-1].total
     assert [p.done_bytes for p in progress] == sorted(p.done_bytes for p in progress)
     result = results["big.bin"]
-    assert result.ok and result.size == len(data) and result.checksum.startswith("SHA256 ")
+    part_sums = [transfer.part_checksum("SHA256", data[i:i + 8 * 1024 * 1024]) for i in range(0, len(data), 8 * 1024 * 1024)]
+    assert [p["ChecksumSHA256"] for p in completed] == part_sums, "what S3 stored is what we computed"
+    assert result.ok and result.size == len(data)
+    assert result.checksum == "SHA256 " + transfer.composite_checksum("SHA256", part_sums)
+    assert result.checksum.endswith("-3")
     assert s3.get_object(Bucket="seeded-bucket", Key="big.bin")["Body"].read() == data
+
+
+def test_multipart_upload_is_checked_by_the_answers_without_reading_the_object_back(s3):
+    data = b"q" * (9 * 1024 * 1024)
+    calls = []
+    s3.meta.events.register("before-call.s3.*", lambda model, **kw: calls.append(model.name))
+    _, results = run(s3, "seeded-bucket", [UploadJob("two-parts.bin", io.BytesIO(data), len(data), "")])
+    assert results["two-parts.bin"].ok and results["two-parts.bin"].checksum.startswith("CRC32 ")
+    assert sorted(calls) == ["CompleteMultipartUpload", "CreateMultipartUpload", "UploadPart", "UploadPart"]
+
+
+def test_part_stored_differently_from_what_was_sent_fails_the_file_and_aborts(s3):
+    data = b"w" * (9 * 1024 * 1024)
+
+    def corrupt(parsed, model, **kw):  # a server (or a proxy) that changed the bytes on the way
+        if "ChecksumCRC32" in parsed:
+            parsed["ChecksumCRC32"] = "AAAAAA=="
+    s3.meta.events.register("after-call.s3.UploadPart", corrupt)
+    _, results = run(s3, "seeded-bucket", [UploadJob("bent.bin", io.BytesIO(data), len(data), "")])
+    assert not results["bent.bin"].ok
+    assert "stored part" in results["bent.bin"].error and "differently" in results["bent.bin"].error
+    assert s3.list_multipart_uploads(Bucket="seeded-bucket").get("Uploads", []) == []
+    assert "Contents" not in s3.list_objects_v2(Bucket="seeded-bucket", Prefix="bent.bin")
+
+
+def test_composite_checksum_matches_s3s_documented_form():
+    # CRC32 of the two parts' raw CRC32s, base64, then the part count
+    a, b = transfer.part_checksum("CRC32", b"a"), transfer.part_checksum("CRC32", b"b")
+    assert a == base64.b64encode(zlib.crc32(b"a").to_bytes(4, "big")).decode()
+    joined = base64.b64decode(a) + base64.b64decode(b)
+    assert transfer.composite_checksum("CRC32", [a, b]) == base64.b64encode(zlib.crc32(joined).to_bytes(4, "big")).decode() + "-2"
+    assert transfer.part_checksum("CRC32C", b"a") == "" and transfer.composite_checksum("CRC32C", [a]) == ""
+    assert "CRC32C" not in transfer.CHECKSUM_ALGORITHMS or importlib.util.find_spec("awscrt")
 
 
 def test_options_reach_the_stored_object(s3):
