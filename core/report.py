@@ -11,6 +11,7 @@ import dataclasses
 import html
 import io
 import os
+import queue
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -24,9 +25,11 @@ from core import sharing
 from core.errors import CoreError, InvalidInput, s3_errors
 
 LOAD_THREADS = 16  # concurrent GETs sharing one client (≤ its pool of 32)
-# Parses at once, per server process: more threads than cores parsing only add CPU (each gets its
-# own allocator heap) and memory; measured in bench/RESULTS.md.
-_PARSE_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
+# One parser pool for the whole server process, as wide as the cores: more threads parsing only
+# add CPU (each gets its own allocator heap) and memory (bench/RESULTS.md). GETs run on their own
+# threads, so waiting for a parser never holds up the next request.
+_PARSERS = concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2, thread_name_prefix="csv-parse")
+UNPARSED_BYTES_LIMIT = 256 * 1024 * 1024  # per load: bodies fetched and waiting for a parser
 DEFAULT_PATTERN = "{year}_{mon}"
 REPORT_FOLDER = "{year}/{mon}/"
 SOURCE_KEY = "source_key"
@@ -194,33 +197,80 @@ class LoadResult:
     files_used: int
 
 
-def _fetch_and_parse(client, bucket: str, key: str, required: tuple[str, ...]) -> pa.Table:
-    with s3_errors(f"read '{key}'", bucket=bucket, key=key):
-        body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
-    with _PARSE_SLOTS:
-        return _parse_table(body, required)  # body goes out of scope here: only the table is kept
+class _ByteBudget:
+    """At most ``limit`` bytes held at once; one item larger than that still gets through alone."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.held = limit, 0
+        self.changed = threading.Condition()
+
+    def take(self, size: int) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.held == 0 or self.held + size <= self.limit)
+            self.held += size
+
+    def give_back(self, size: int) -> None:
+        with self.changed:
+            self.held -= size
+            self.changed.notify_all()
+
+
+def _fetch(client, bucket: str, key: str, size: int, required: tuple[str, ...], budget: _ByteBudget) -> concurrent.futures.Future:
+    """GET one file and hand it to a parser; returns the parse's future. Handing it over here,
+    not in the consumer's loop, keeps parsing going when the consumer stops listening."""
+    budget.take(size)
+    try:
+        with s3_errors(f"read '{key}'", bucket=bucket, key=key):
+            body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+        return _PARSERS.submit(_parse_and_release, body, required, size, budget)
+    except BaseException:
+        budget.give_back(size)
+        raise
+
+
+def _parse_and_release(body: bytes, required: tuple[str, ...], size: int, budget: _ByteBudget) -> pa.Table:
+    try:
+        return _parse_table(body, required)
+    finally:
+        budget.give_back(size)
 
 
 def iter_load(
-    client, bucket: str, sources: pd.DataFrame, *, required: tuple[str, ...] = (), threads: int = LOAD_THREADS
+    client, bucket: str, sources: pd.DataFrame, *, required: tuple[str, ...] = (), threads: int = LOAD_THREADS,
+    unparsed_limit: int = UNPARSED_BYTES_LIMIT,
 ) -> Iterator[LoadProgress | LoadResult]:
-    """Fetch and parse files concurrently; yield progress as files finish, then the result."""
+    """Fetch files concurrently, parse each as soon as it arrives; yield progress as files
+    finish, then the result."""
     tables: dict[str, pa.Table] = {}
     problems: list[dict] = []
-    sizes = dict(zip(sources["key"], sources["size"]))
-    done_bytes = 0
-    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        futures = {pool.submit(_fetch_and_parse, client, bucket, key, required): key for key in sizes}
-        for number, future in enumerate(concurrent.futures.as_completed(futures), start=1):
-            key = futures[future]
+    sizes = {key: int(size) for key, size in zip(sources["key"], sources["size"])}
+    total_bytes, done_bytes, done_files = sum(sizes.values()), 0, 0
+    budget = _ByteBudget(unparsed_limit)
+    finished: queue.SimpleQueue = queue.SimpleQueue()  # (future, key) as each GET or parse ends
+
+    def watch(future: concurrent.futures.Future, key: str) -> None:
+        future.add_done_callback(lambda done: finished.put((done, key)))
+
+    fetchers = concurrent.futures.ThreadPoolExecutor(threads)
+    try:
+        for key, size in sizes.items():
+            watch(fetchers.submit(_fetch, client, bucket, key, size, required, budget), key)
+        while done_files < len(sizes):
+            future, key = finished.get()
             try:
-                tables[key] = future.result()
-            except Unusable as why:
+                outcome = future.result()
+            except (Unusable, CoreError) as why:
                 problems.append({"key": key, "reason": str(why)})
-            except CoreError as err:
-                problems.append({"key": key, "reason": str(err)})
-            done_bytes += int(sizes[key])
-            yield LoadProgress(number, len(sizes), done_bytes, int(sum(sizes.values())))
+            else:
+                if isinstance(outcome, concurrent.futures.Future):  # fetched, now parsing
+                    watch(outcome, key)
+                    continue
+                tables[key] = outcome
+            done_files += 1
+            done_bytes += sizes[key]
+            yield LoadProgress(done_files, len(sizes), done_bytes, total_bytes)
+    finally:
+        fetchers.shutdown(wait=True, cancel_futures=True)  # a reader who left stops the GETs not begun
     yield _combine(tables, problems)
 
 

@@ -1,6 +1,8 @@
 """core.report: prefixes, loading messy months, aggregation, escaping, planning, index."""
 
 import io
+import threading
+import time
 
 import pandas as pd
 import pytest
@@ -49,6 +51,61 @@ def test_list_sources_keeps_csv_and_counts_the_rest(messy_month):
     assert sources.files["key"].tolist() == [f"m/0{i}.csv" for i in range(1, 9)]
     assert sources.other_objects == 1
     assert sources.total_bytes == sum(sources.files["size"])
+
+
+def in_flight_peak(s3, monkeypatch, **load_options) -> tuple[int, report.LoadResult]:
+    """Load budget/ and return the most files at once between their GET and the end of their parse."""
+    lock, now, peak = threading.Lock(), [0], [0]
+
+    def started(**kw):
+        with lock:
+            now[0] += 1
+            peak[0] = max(peak[0], now[0])
+    real_parse = report._parse_table
+
+    def parse(body, required):
+        time.sleep(0.02)  # slow parsers: without a budget, fetched files pile up
+        try:
+            return real_parse(body, required)
+        finally:
+            with lock:
+                now[0] -= 1
+    monkeypatch.setattr(report, "_parse_table", parse)
+    s3.meta.events.register("before-call.s3.GetObject", started)
+    sources = report.list_sources(s3, "seeded-bucket", "budget/").files
+    result = list(report.iter_load(s3, "seeded-bucket", sources, threads=8, **load_options))[-1]
+    s3.meta.events.unregister("before-call.s3.GetObject", started)
+    return peak[0], result
+
+
+def test_load_holds_at_most_the_unparsed_budget_and_still_finishes(s3, monkeypatch):
+    for i in range(12):
+        s3.put_object(Bucket="seeded-bucket", Key=f"budget/{i:02d}.csv", Body=GOOD)
+    unbounded, result = in_flight_peak(s3, monkeypatch)
+    assert unbounded > 3 and result.files_used == 12
+    bounded, result = in_flight_peak(s3, monkeypatch, unparsed_limit=3 * len(GOOD))
+    assert bounded <= 3 and result.files_used == 12 and len(result.frame) == 36
+    # a file larger than the whole budget still goes through, alone
+    alone, result = in_flight_peak(s3, monkeypatch, unparsed_limit=1)
+    assert alone == 1 and result.files_used == 12
+
+
+def test_a_load_left_halfway_stops_fetching(s3):
+    for i in range(40):
+        s3.put_object(Bucket="seeded-bucket", Key=f"left/{i:02d}.csv", Body=GOOD)
+    sources = report.list_sources(s3, "seeded-bucket", "left/").files
+    gets = []
+
+    def get_with_latency(**kw):  # returns None: a value would stand in for S3's answer
+        gets.append(1)
+        time.sleep(0.01)
+    s3.meta.events.register("before-call.s3.GetObject", get_with_latency)
+    loading = report.iter_load(s3, "seeded-bucket", sources, threads=2)
+    assert next(loading).files_done == 1
+    loading.close()  # the reader left (Streamlit stopped the script): GETs not begun are cancelled
+    settled = len(gets)
+    assert settled < 20
+    assert len(gets) == settled
 
 
 def test_list_sources_pages_past_1000_keys(s3, monkeypatch):
