@@ -16,9 +16,9 @@ def test_benchmark_smoke_run_writes_every_scenario(tmp_path):
     month = [line for line in results.splitlines() if line.startswith("| 12 files")]
     for server in ("moto", "rclone"):
         for latency in ("0 ms", "20 ms"):
-            for method in ("app loader", "seed loop", "awswrangler read_csv", "lower bound"):
+            for method in ("app loader", "seed loop", "awswrangler read_csv", "lower bound", "CPU floor"):
                 assert any(f"| {server} | {latency} | {method}" in line for line in month), (server, latency, method)
-    loaded_rows = {line.split("|")[-2].strip() for line in month if "lower bound" not in line}
+    loaded_rows = {line.split("|")[-2].strip() for line in month if "lower bound" not in line and "CPU floor" not in line}
     assert loaded_rows == {"240"}  # every method read all 12 × 20 rows
     assert "| 300 | rclone | 20 ms | app: Browse first screen | 1 |" in results
     assert "| aws s3 ls --recursive |" in results and "| bare boto3 paginator |" in results
