@@ -28,3 +28,12 @@ def test_benchmark_smoke_run_writes_every_scenario(tmp_path):
         assert f"| download 5 files of 10 KB (app: as one .zip) | rclone | 20 ms | {method} |" in results
     reruns = [line for line in results.splitlines() if line.startswith("| pages/")]
     assert len(reruns) == 6 and all(line.endswith("| 0 | 0 |") for line in reruns)
+
+
+def test_month_timeline_stamps_every_load():
+    done = subprocess.run([sys.executable, "-m", "bench.month_timeline", "moto", "3", "20", "2"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    loads = [line for line in done.stdout.splitlines() if line.startswith("total s")]
+    assert len(loads) == 2
+    assert all("last body in" in line and "stack + convert" in line for line in loads)
