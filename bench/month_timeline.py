@@ -50,7 +50,8 @@ def stamped_loads(url: str, prefix: str, loads: int) -> list[dict]:
     timelines = []
     try:
         for _ in range(loads):
-            first_get.clear(), bodies.clear(), parses_done.clear()
+            for stamps in (first_get, bodies, parses_done):
+                stamps.clear()
             cpu_before, started = time.process_time(), time.perf_counter()
             month_load.app_loader(client, MONTH_BUCKET, prefix)
             total = time.perf_counter() - started

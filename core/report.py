@@ -215,7 +215,8 @@ class _ByteBudget:
             self.changed.notify_all()
 
 
-def _fetch(client, bucket: str, key: str, size: int, required: tuple[str, ...], budget: _ByteBudget) -> concurrent.futures.Future:
+def _fetch(client, bucket: str, key: str, size: int, required: tuple[str, ...],
+           budget: _ByteBudget) -> concurrent.futures.Future:
     """GET one file and hand it to a parser; returns the parse's future. Handing it over here,
     not in the consumer's loop, keeps parsing going when the consumer stops listening."""
     budget.take(size)

@@ -6,13 +6,13 @@ progress while worker threads move the bytes.
 
 from __future__ import annotations
 
+import base64
 import concurrent.futures
 import contextlib
-import base64
 import dataclasses
+import datetime as dt
 import hashlib
 import importlib.util
-import datetime as dt
 import math
 import mimetypes
 import threading
@@ -196,6 +196,11 @@ def part_checksum(algorithm: str, data: bytes) -> str:
     return base64.b64encode(digest).decode()
 
 
+def checksum_label(algorithm: str, checksum: str) -> str:
+    """What the results table shows, e.g. "CRC32 AAAA"; empty when S3 named none."""
+    return f"{algorithm} {checksum}" if checksum else ""
+
+
 def composite_checksum(algorithm: str, part_checksums: list[str]) -> str:
     """S3's checksum of a multipart object: the checksum of the parts' checksums, then -N."""
     joined = b"".join(base64.b64decode(c) for c in part_checksums)
@@ -256,9 +261,9 @@ def _upload_one(client, bucket: str, job: UploadJob, options: UploadOptions, don
             with lock:
                 done[job.key] = job.size
             checksum = answer.get(f"Checksum{options.checksum_algorithm}", "")
-            return UploadResult(job.key, job.size, True, f"{options.checksum_algorithm} {checksum}" if checksum else "")
-        checksum = _upload_in_parts(client, bucket, job, options, done, lock, parts)
-        return UploadResult(job.key, job.size, True, f"{options.checksum_algorithm} {checksum}" if checksum else "")
+        else:
+            checksum = _upload_in_parts(client, bucket, job, options, done, lock, parts)
+        return UploadResult(job.key, job.size, True, checksum_label(options.checksum_algorithm, checksum))
     except (ClientError, BotoCoreError, CoreError) as exc:
         sentence = str(translate(exc, action=f"upload '{job.key}'", bucket=bucket, key=job.key))
     except Exception as exc:  # a broken file object must not stop the other files
@@ -284,10 +289,11 @@ def _upload_in_parts(client, bucket: str, job: UploadJob, options: UploadOptions
 
     def send(number: int) -> dict:
         offset = (number - 1) * MULTIPART_CHUNK
+        length = min(MULTIPART_CHUNK, job.size - offset)
         with reading:
             job.body.seek(offset)
-            data = job.body.read(min(MULTIPART_CHUNK, job.size - offset))
-        if len(data) != min(MULTIPART_CHUNK, job.size - offset):
+            data = job.body.read(length)
+        if len(data) != length:
             raise CoreError(f"Could not upload '{job.key}': the file ended early (part {number} is short).")
         ours = part_checksum(algorithm, data)
         checksum_args = {"ChecksumAlgorithm": algorithm, **({f"Checksum{algorithm}": ours} if ours else {})}

@@ -124,6 +124,14 @@ def test_part_stored_differently_from_what_was_sent_fails_the_file_and_aborts(s3
     assert "Contents" not in s3.list_objects_v2(Bucket="seeded-bucket", Prefix="bent.bin")
 
 
+def test_file_shorter_than_announced_fails_and_leaves_no_parts(s3):
+    data = b"s" * (12 * 1024 * 1024)  # the browser announced 20 MB, then the stream ended
+    _, results = run(s3, "seeded-bucket", [UploadJob("short.bin", io.BytesIO(data), 20 * 1024 * 1024, "")])
+    assert not results["short.bin"].ok and "ended early" in results["short.bin"].error
+    assert s3.list_multipart_uploads(Bucket="seeded-bucket").get("Uploads", []) == []
+    assert "Contents" not in s3.list_objects_v2(Bucket="seeded-bucket", Prefix="short.bin")
+
+
 def test_composite_checksum_matches_s3s_documented_form():
     # CRC32 of the two parts' raw CRC32s, base64, then the part count
     a, b = transfer.part_checksum("CRC32", b"a"), transfer.part_checksum("CRC32", b"b")
