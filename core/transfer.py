@@ -317,9 +317,9 @@ def _upload_in_parts(client, bucket: str, job: UploadJob, options: UploadOptions
         with contextlib.suppress(ClientError, BotoCoreError):
             client.abort_multipart_upload(Bucket=bucket, Key=job.key, UploadId=upload_id)
         raise
-    part_checksums = [p.get(f"Checksum{algorithm}", "") for p in sent]
-    if answer.get(f"Checksum{algorithm}"):
+    if answer.get(f"Checksum{algorithm}"):  # AWS names the object's checksum itself
         return answer[f"Checksum{algorithm}"]
+    part_checksums = [p.get(f"Checksum{algorithm}", "") for p in sent]
     return composite_checksum(algorithm, part_checksums) if all(part_checksums) else ""
 
 
